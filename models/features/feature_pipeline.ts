@@ -11,7 +11,11 @@ export interface FeaturePipeline {
   readonly schema: FeatureSchema;
   /** `schema.columns.length`. */
   readonly dimension: number;
-  /** Accepted bars from the first bar until the first `ready` status, inclusive. */
+  /**
+   * Accepted, gap-free bars from the first one until the first `ready` status, inclusive: exact
+   * for `FeatureEngine`, an upper bound for `MacroMicroFeatures` (it depends on where in a slow
+   * bar the stream starts).
+   */
   readonly warmupBars: number;
   /**
    * Applies one bar. Writes the raw feature vector into `raw[0..dimension)` and, when given, the
