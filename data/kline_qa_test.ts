@@ -3,6 +3,7 @@ import { SeededRng } from "../models/seeded_rng.ts";
 import { QaFlag, type QaReport, QaRule } from "./qa_report.ts";
 import { parseKlineCsv } from "./read_kline_csv.ts";
 import { KlineQa } from "./kline_qa.ts";
+import { defaultDataDir } from "./data_dir.ts";
 
 const HEADER = "open_time,open,high,low,close,volume";
 const T0 = 1747699200000; // 2025-05-20T00:00:00Z
@@ -248,4 +249,19 @@ Deno.test("KlineQa never throws on random corrupt lines and accounts for every r
 Deno.test("KlineQa rejects a non-integer interval and a NaN window with RangeError", () => {
   assert.throws(() => new KlineQa("X", { intervalMs: 0 }), RangeError);
   assert.throws(() => new KlineQa("X", { from: NaN }), RangeError);
+});
+
+Deno.test("KlineQa flags exactly one volume_outlier in a real file with one volume ×100000", async () => {
+  const text = await Deno.readTextFile(
+    `${defaultDataDir()}/klines-1m/cluster/BTCUSDT-1m-2026-03-23_2026-04-22.csv`,
+  );
+  const lines = text.trimEnd().split("\n");
+  const k = 20_000;
+  const f = lines[k].split(",");
+  f[5] = String(Number(f[5]) * 1e5); // quote-sized volume written as base volume
+  lines[k] = f.join(",");
+  const r = parseKlineCsv(lines, "BTCUSDT");
+  assert.deepEqual(nonZero(r.qa), { volume_outlier: 1 });
+  assert.equal(r.qa.samples[0].line, k + 1);
+  assert.equal(r.flags[k - 1], QaFlag.volume_outlier);
 });

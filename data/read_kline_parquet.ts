@@ -1,4 +1,4 @@
-import { type AsyncBuffer, parquetMetadataAsync, parquetRead } from "hyparquet";
+import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetRead } from "hyparquet";
 import { badFieldRule, parseDecimalField } from "./_decimal_field.ts";
 import { DataFileError } from "./data_file_error.ts";
 import { type KlineLoad, KlineQa, type KlineQaOptions } from "./kline_qa.ts";
@@ -50,7 +50,7 @@ export async function feedKlineParquet(
 
 async function feedOne(path: string, file: Deno.FsFile, qa: KlineQa): Promise<void> {
   const buffer = await fileBuffer(path, file);
-  let metadata;
+  let metadata: FileMetaData;
   try {
     metadata = await parquetMetadataAsync(buffer);
   } catch (e) {
