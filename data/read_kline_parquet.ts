@@ -133,7 +133,7 @@ function cellToNumber(v: unknown): number {
   return NaN;
 }
 
-/** An AsyncBuffer over an open file: each slice is one positioned read. */
+/** An AsyncBuffer over an open file: each slice is one seek + read, never two at once. */
 async function fileBuffer(path: string, file: Deno.FsFile): Promise<AsyncBuffer> {
   let byteLength: number;
   try {
@@ -141,19 +141,27 @@ async function fileBuffer(path: string, file: Deno.FsFile): Promise<AsyncBuffer>
   } catch (e) {
     throw parquetError(path, e);
   }
+  // hyparquet may ask for several slices at once; seek + read on one handle must not
+  // interleave, so reads are queued one after another.
+  let queue: Promise<unknown> = Promise.resolve();
+  const readAt = async (start: number, stop: number): Promise<ArrayBuffer> => {
+    const out = new Uint8Array(Math.max(0, stop - start));
+    await file.seek(start, Deno.SeekMode.Start);
+    let filled = 0;
+    while (filled < out.length) {
+      const n = await file.read(out.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    return out.buffer;
+  };
   return {
     byteLength,
-    async slice(start: number, end?: number): Promise<ArrayBuffer> {
+    slice(start: number, end?: number): Promise<ArrayBuffer> {
       const stop = Math.min(end ?? byteLength, byteLength);
-      const out = new Uint8Array(Math.max(0, stop - start));
-      await file.seek(start, Deno.SeekMode.Start);
-      let filled = 0;
-      while (filled < out.length) {
-        const n = await file.read(out.subarray(filled));
-        if (n === null) break;
-        filled += n;
-      }
-      return out.buffer;
+      const next = queue.then(() => readAt(start, stop));
+      queue = next.catch(() => {});
+      return next;
     },
   };
 }

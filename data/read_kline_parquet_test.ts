@@ -128,3 +128,29 @@ Deno.test("readKlineParquet() throws a one-line DataFileError for a non-Parquet 
   );
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("readKlineParquet() reads 16 uncompressed row groups back exactly", async () => {
+  const n = 5000;
+  const t = Array.from({ length: n }, (_, i) => BigInt(T0 + i * 60_000));
+  const col = (k: number) => Float64Array.from({ length: n }, (_, i) => 1000 * k + i / 8 + 1);
+  const buf = parquetWriteBuffer({
+    columnData: [
+      { name: "open_time", data: t, type: "INT64" },
+      { name: "open", data: col(2), type: "DOUBLE" },
+      { name: "high", data: col(3), type: "DOUBLE" },
+      { name: "low", data: col(1), type: "DOUBLE" },
+      { name: "close", data: col(2), type: "DOUBLE" },
+      { name: "volume", data: col(5), type: "DOUBLE" },
+    ],
+    rowGroupSize: 333,
+    codec: "UNCOMPRESSED",
+  });
+  const dir = await tempDir();
+  await Deno.writeFile(`${dir}/X.parquet`, new Uint8Array(buf));
+  const r = await readKlineParquet(`${dir}/X.parquet`, "X");
+  assert.equal(r.columns.length, n);
+  assert.deepEqual(r.columns.high, col(3));
+  assert.deepEqual(r.columns.volume, col(5));
+  assert.equal(qaFindings(r.qa), 0);
+  await Deno.remove(dir, { recursive: true });
+});
