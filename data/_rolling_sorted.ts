@@ -1,7 +1,7 @@
 /**
  * The last `capacity` values pushed, kept both in arrival order (ring) and sorted, so that a
- * quantile costs O(1) and a push O(log n) search plus one native `copyWithin` shift of at most
- * `capacity` elements.
+ * quantile costs O(1) and a push two O(log n) searches plus one native `copyWithin` shift of the
+ * values between the evicted and the inserted position.
  */
 export class RollingSorted {
   #ring: Float64Array;
@@ -24,18 +24,26 @@ export class RollingSorted {
   /** Adds `x` (finite), evicting the oldest value when full. */
   push(x: number): void {
     const cap = this.#ring.length;
+    const sorted = this.#sorted;
     if (this.#size === cap) {
-      const old = this.#ring[this.#head];
-      const at = this.#search(old);
-      this.#sorted.copyWithin(at, at + 1, this.#size);
-      this.#size--;
+      // Evict and insert with one shift of the values between the two positions.
+      const a = this.#search(this.#ring[this.#head]);
+      const b = this.#search(x);
+      if (b > a) {
+        sorted.copyWithin(a, a + 1, b);
+        sorted[b - 1] = x;
+      } else {
+        sorted.copyWithin(b + 1, b, a);
+        sorted[b] = x;
+      }
+    } else {
+      const at = this.#search(x);
+      sorted.copyWithin(at + 1, at, this.#size);
+      sorted[at] = x;
+      this.#size++;
     }
     this.#ring[this.#head] = x;
     this.#head = (this.#head + 1) % cap;
-    const at = this.#search(x);
-    this.#sorted.copyWithin(at + 1, at, this.#size);
-    this.#sorted[at] = x;
-    this.#size++;
   }
 
   /**
