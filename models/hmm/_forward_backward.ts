@@ -1,0 +1,106 @@
+import { logSumExp, normalizeLog } from "./_log_math.ts";
+import { observationCount } from "./_checks.ts";
+import { forwardStep } from "./forward_step.ts";
+import type { PreparedHmm } from "./prepared_hmm.ts";
+
+/** Everything one forward(-backward) pass leaves behind, all row-major T*K in log space. */
+export interface ForwardPass {
+  T: number;
+  /** log N(x_t; k); a row where every state is impossible is replaced by zeros (see `scale`). */
+  logB: Float64Array;
+  /** normalised log filtered probabilities. */
+  logAlpha: Float64Array;
+  /** c_t = log p(x_t | x_0..t−1); −Infinity for an impossible observation. */
+  increments: Float64Array;
+  /** the normaliser actually applied at t (equals c_t unless c_t is −Infinity, then 0). */
+  scale: Float64Array;
+  loglik: number;
+}
+
+/** The forward pass over x[start*D .. (start+T)*D) (one sequence). */
+export function forwardPass(
+  hmm: PreparedHmm,
+  x: Float64Array,
+  start = 0,
+  count?: number,
+): ForwardPass {
+  const { K, D } = hmm;
+  const T = count ?? observationCount(x, D) - start;
+  const logB = new Float64Array(T * K);
+  const logAlpha = new Float64Array(T * K);
+  const increments = new Float64Array(T);
+  const scale = new Float64Array(T);
+  const prev = new Float64Array(K);
+  const cur = new Float64Array(K);
+  let loglik = 0;
+  for (let t = 0; t < T; t++) {
+    hmm.logEmissions(x, (start + t) * D, logB, t * K);
+    const row = logB.subarray(t * K, t * K + K);
+    let inc: number;
+    if (t === 0) {
+      for (let j = 0; j < K; j++) cur[j] = hmm.logStartprob[j] + row[j];
+      inc = normalizeLog(cur, 0, K);
+    } else {
+      inc = forwardStep(prev, hmm.logTransmat, row, cur);
+    }
+    increments[t] = inc;
+    loglik += inc;
+    if (inc === -Infinity) {
+      row.fill(0);
+      if (t === 0) {
+        cur.set(hmm.logStartprob);
+        scale[t] = normalizeLog(cur, 0, K);
+      } else {
+        scale[t] = forwardStep(prev, hmm.logTransmat, row, cur);
+      }
+    } else {
+      scale[t] = inc;
+    }
+    logAlpha.set(cur, t * K);
+    prev.set(cur);
+  }
+  return { T, logB, logAlpha, increments, scale, loglik };
+}
+
+/**
+ * The scaled backward pass: logBeta[t*K+i] = log β_t(i) − Σ_{s>t} c_s, so that
+ * exp(logAlpha + logBeta) is the smoothed posterior. Rabiner (1989) eq. 24–25 in log space.
+ */
+export function backwardPass(hmm: PreparedHmm, fwd: ForwardPass): Float64Array {
+  const K = hmm.K;
+  const T = fwd.T;
+  const logA = hmm.logTransmat;
+  const logBeta = new Float64Array(T * K);
+  const tmp = new Float64Array(K);
+  const terms = new Float64Array(K);
+  for (let t = T - 2; t >= 0; t--) {
+    const n = (t + 1) * K;
+    for (let j = 0; j < K; j++) tmp[j] = fwd.logB[n + j] + logBeta[n + j];
+    const c = fwd.scale[t + 1];
+    for (let i = 0; i < K; i++) {
+      for (let j = 0; j < K; j++) terms[j] = logA[i * K + j] + tmp[j];
+      logBeta[t * K + i] = logSumExp(terms, 0, K) - c;
+    }
+  }
+  return logBeta;
+}
+
+/** Writes the smoothed posteriors P(z_t = k | X) (T*K, probability space, rows sum to 1). */
+export function posteriorsFrom(
+  fwd: ForwardPass,
+  logBeta: Float64Array,
+  K: number,
+  out: Float64Array,
+  outOffset = 0,
+): void {
+  for (let t = 0; t < fwd.T; t++) {
+    let s = 0;
+    const o = t * K;
+    for (let k = 0; k < K; k++) {
+      const p = Math.exp(fwd.logAlpha[o + k] + logBeta[o + k]);
+      out[outOffset + o + k] = p;
+      s += p;
+    }
+    if (s > 0) { for (let k = 0; k < K; k++) out[outOffset + o + k] /= s; }
+  }
+}
