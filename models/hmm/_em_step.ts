@@ -37,7 +37,7 @@ export function eStep(hmm: PreparedHmm, x: Float64Array, lengths: readonly numbe
     for (let t = 0; t < T - 1; t++) {
       const n = (t + 1) * K;
       const c = fwd.scale[t + 1];
-      for (let j = 0; j < K; j++) tmp[j] = fwd.logB[n + j] + logBeta[n + j] - c;
+      for (let j = 0; j < K; j++) tmp[j] = (fwd.logB[n + j] - c) + logBeta[n + j];
       for (let i = 0; i < K; i++) {
         const la = fwd.logAlpha[t * K + i];
         if (la === -Infinity) continue;

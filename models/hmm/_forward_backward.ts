@@ -1,6 +1,6 @@
-import { logSumExp, normalizeLog } from "./_log_math.ts";
+import { combineAndNormalize, logSumExp, normalizeLog } from "./_log_math.ts";
 import { observationCount } from "./_checks.ts";
-import { forwardStep } from "./forward_step.ts";
+import { scaledForwardStep } from "./_scaled_forward_step.ts";
 import type { PreparedHmm } from "./prepared_hmm.ts";
 
 /** Everything one forward(-backward) pass leaves behind, all row-major T*K in log space. */
@@ -32,16 +32,16 @@ export function forwardPass(
   const scale = new Float64Array(T);
   const prev = new Float64Array(K);
   const cur = new Float64Array(K);
+  const scratch = new Float64Array(K);
   let loglik = 0;
   for (let t = 0; t < T; t++) {
     hmm.logEmissions(x, (start + t) * D, logB, t * K);
     const row = logB.subarray(t * K, t * K + K);
     let inc: number;
     if (t === 0) {
-      for (let j = 0; j < K; j++) cur[j] = hmm.logStartprob[j] + row[j];
-      inc = normalizeLog(cur, 0, K);
+      inc = combineAndNormalize(hmm.logStartprob, row, 0, cur);
     } else {
-      inc = forwardStep(prev, hmm.logTransmat, row, cur);
+      inc = scaledForwardStep(prev, hmm.transmat, hmm.logTransmat, row, 0, cur, scratch);
     }
     increments[t] = inc;
     loglik += inc;
@@ -51,7 +51,7 @@ export function forwardPass(
         cur.set(hmm.logStartprob);
         scale[t] = normalizeLog(cur, 0, K);
       } else {
-        scale[t] = forwardStep(prev, hmm.logTransmat, row, cur);
+        scale[t] = scaledForwardStep(prev, hmm.transmat, hmm.logTransmat, row, 0, cur, scratch);
       }
     } else {
       scale[t] = inc;
@@ -75,11 +75,11 @@ export function backwardPass(hmm: PreparedHmm, fwd: ForwardPass): Float64Array {
   const terms = new Float64Array(K);
   for (let t = T - 2; t >= 0; t--) {
     const n = (t + 1) * K;
-    for (let j = 0; j < K; j++) tmp[j] = fwd.logB[n + j] + logBeta[n + j];
     const c = fwd.scale[t + 1];
+    for (let j = 0; j < K; j++) tmp[j] = (fwd.logB[n + j] - c) + logBeta[n + j];
     for (let i = 0; i < K; i++) {
       for (let j = 0; j < K; j++) terms[j] = logA[i * K + j] + tmp[j];
-      logBeta[t * K + i] = logSumExp(terms, 0, K) - c;
+      logBeta[t * K + i] = logSumExp(terms, 0, K);
     }
   }
   return logBeta;

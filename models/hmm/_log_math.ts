@@ -28,3 +28,38 @@ export function normalizeLog(v: Float64Array, off: number, n: number): number {
   for (let i = 0; i < n; i++) v[off + i] -= norm;
   return norm;
 }
+
+/**
+ * out[j] ∝ exp(logPred[j] + logB[j]), normalised to log-sum 0; returns the log normaliser
+ * log Σ_j exp(logPred[j] + logB[j]). The largest log density is taken out first, so that huge
+ * log densities (−1e8 for an observation 1e4 sd out) do not round the small predicted
+ * log-probabilities away. When every term is −Infinity it returns −Infinity and `out` holds
+ * −Infinity everywhere. `out` may alias `logPred`.
+ */
+export function combineAndNormalize(
+  logPred: Float64Array,
+  logB: Float64Array,
+  bOffset: number,
+  out: Float64Array,
+): number {
+  const k = out.length;
+  let bmax = -Infinity;
+  for (let j = 0; j < k; j++) {
+    if (logPred[j] > -Infinity && logB[bOffset + j] > bmax) bmax = logB[bOffset + j];
+  }
+  if (bmax === -Infinity) {
+    out.fill(-Infinity);
+    return -Infinity;
+  }
+  let top = -Infinity;
+  for (let j = 0; j < k; j++) {
+    const v = logPred[j] + (logB[bOffset + j] - bmax);
+    out[j] = v;
+    if (v > top) top = v;
+  }
+  let s = 0;
+  for (let j = 0; j < k; j++) s += Math.exp(out[j] - top);
+  const norm = top + Math.log(s);
+  for (let j = 0; j < k; j++) out[j] -= norm;
+  return norm + bmax;
+}

@@ -1,14 +1,18 @@
+import { combineAndNormalize } from "./_log_math.ts";
+
 /**
  * Advances the HMM forward filter by one observation, in log space (Rabiner 1989, eq. 19–20,
- * normalised every step so nothing underflows): out[j] = log Σ_i exp(prev[i] + logA[i,j]) + logB[j],
- * then out is normalised to log-sum 0.
+ * normalised every step so nothing underflows): pred[j] = log Σ_i exp(prev[i] + logA[i,j]), then
+ * out ∝ pred + logB, normalised to log-sum 0. The largest log density is factored out before
+ * the predicted log-probabilities are added, so observations 1e4 sd out (log densities ~ −1e8)
+ * keep the posterior accurate to ~1e−16 relative to what the densities themselves resolve.
  *
  * @param prevLogAlpha normalised log α at t−1, length K.
  * @param logA row-major log transitions, length K*K; logA[i*K+j] = log P(j | i); −Infinity allowed.
  * @param logB log density of x_t under each state, length K.
  * @param out receives normalised log α at t, length K; must not alias prevLogAlpha.
  * @returns log p(x_t | x_0..t−1). −Infinity means x_t is impossible under the model; `out` then
- *   holds the unnormalised values (all −Infinity) and the caller decides what to keep.
+ *   holds −Infinity everywhere and the caller decides what to keep.
  */
 export function forwardStep(
   prevLogAlpha: Float64Array,
@@ -17,7 +21,6 @@ export function forwardStep(
   out: Float64Array,
 ): number {
   const k = prevLogAlpha.length;
-  let top = -Infinity;
   for (let j = 0; j < k; j++) {
     let m = -Infinity;
     for (let i = 0; i < k; i++) {
@@ -28,15 +31,9 @@ export function forwardStep(
     if (m > -Infinity) {
       let s = 0;
       for (let i = 0; i < k; i++) s += Math.exp(prevLogAlpha[i] + logA[i * k + j] - m);
-      v = m + Math.log(s) + logB[j];
+      v = m + Math.log(s);
     }
     out[j] = v;
-    if (v > top) top = v;
   }
-  if (top === -Infinity) return -Infinity;
-  let s = 0;
-  for (let j = 0; j < k; j++) s += Math.exp(out[j] - top);
-  const norm = top + Math.log(s);
-  for (let j = 0; j < k; j++) out[j] -= norm;
-  return norm;
+  return combineAndNormalize(out, logB, 0, out);
 }

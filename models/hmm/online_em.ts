@@ -1,6 +1,6 @@
 import { observationCount } from "./_checks.ts";
 import { cholesky } from "./cholesky.ts";
-import { normalizeLog } from "./_log_math.ts";
+import { combineAndNormalize, normalizeLog } from "./_log_math.ts";
 import { checkCount } from "./_em_step.ts";
 import { CovarianceType, type GaussianHmm } from "./gaussian_hmm.ts";
 import { HmmInputError } from "./hmm_input_error.ts";
@@ -157,8 +157,12 @@ export class OnlineEm {
     const t = this.#t;
     this.#t++;
     if (t === 0) {
-      for (let k = 0; k < K; k++) logPhi[k] = hmm.logStartprob[k] + logB[k];
-      return normalizeLog(logPhi, 0, K);
+      const inc0 = combineAndNormalize(hmm.logStartprob, logB, 0, logPhi);
+      if (inc0 === -Infinity) {
+        logPhi.set(hmm.logStartprob);
+        normalizeLog(logPhi, 0, K);
+      }
+      return inc0;
     }
     // 1. retrospective kernel r and the filter step.
     const logA = hmm.logTransmat;
@@ -186,8 +190,7 @@ export class OnlineEm {
       }
       colSum[k] = cs;
     }
-    for (let k = 0; k < K; k++) logPhi[k] = logPred[k] + logB[k];
-    const inc = normalizeLog(logPhi, 0, K);
+    const inc = combineAndNormalize(logPred, logB, 0, logPhi);
     if (inc === -Infinity) {
       logPhi.set(logPred);
       normalizeLog(logPhi, 0, K);

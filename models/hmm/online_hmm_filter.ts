@@ -1,5 +1,5 @@
-import { normalizeLog } from "./_log_math.ts";
-import { forwardStep } from "./forward_step.ts";
+import { combineAndNormalize, normalizeLog } from "./_log_math.ts";
+import { scaledForwardStep } from "./_scaled_forward_step.ts";
 import type { PreparedHmm } from "./prepared_hmm.ts";
 
 /** The whole state of an `OnlineHmmFilter`, as plain values (structured-clone and JSON safe). */
@@ -15,8 +15,9 @@ export interface OnlineHmmFilterSnapshot {
 
 /**
  * The online forward filter the symbol actor holds: one `step` per event, in log space
- * (pred₀ = π, pred_t = filtered_{t−1}·A, filtered_t ∝ pred_t ⊙ N(x_t; ·)). A step allocates
- * nothing; the buffers are owned by the filter.
+ * (pred₀ = π, pred_t = filtered_{t−1}·A, filtered_t ∝ pred_t ⊙ N(x_t; ·); the prediction uses the
+ * scaled form of `forwardStep`, K exponentials instead of K², exact fallback per column). A step
+ * allocates nothing; the buffers are owned by the filter.
  *
  * Degenerate input: an observation whose density is 0 under every reachable state (only possible
  * when the quadratic form overflows, ~1e154 sd out) returns −Infinity and leaves the posterior at
@@ -24,10 +25,11 @@ export interface OnlineHmmFilterSnapshot {
  */
 export class OnlineHmmFilter {
   readonly #hmm: PreparedHmm;
-  #post: Float64Array;
-  #next: Float64Array;
+  readonly #post: Float64Array;
+  readonly #next: Float64Array;
   readonly #logB: Float64Array;
   readonly #zeros: Float64Array;
+  readonly #scratch: Float64Array;
   #steps = 0;
 
   constructor(hmm: PreparedHmm) {
@@ -36,6 +38,7 @@ export class OnlineHmmFilter {
     this.#next = new Float64Array(hmm.K);
     this.#logB = new Float64Array(hmm.K);
     this.#zeros = new Float64Array(hmm.K);
+    this.#scratch = new Float64Array(hmm.K);
   }
 
   /** The model this filter runs. */
@@ -60,25 +63,42 @@ export class OnlineHmmFilter {
     hmm.logEmissions(x, offset, logB, 0);
     let inc: number;
     if (this.#steps === 0) {
-      for (let j = 0; j < K; j++) next[j] = hmm.logStartprob[j] + logB[j];
-      inc = normalizeLog(next, 0, K);
+      inc = combineAndNormalize(hmm.logStartprob, logB, 0, next);
       if (inc === -Infinity) {
         next.set(hmm.logStartprob);
         normalizeLog(next, 0, K);
       }
     } else {
-      inc = forwardStep(this.#post, hmm.logTransmat, logB, next);
-      if (inc === -Infinity) forwardStep(this.#post, hmm.logTransmat, this.#zeros, next);
+      inc = scaledForwardStep(
+        this.#post,
+        hmm.transmat,
+        hmm.logTransmat,
+        logB,
+        0,
+        next,
+        this.#scratch,
+      );
+      if (inc === -Infinity) {
+        scaledForwardStep(
+          this.#post,
+          hmm.transmat,
+          hmm.logTransmat,
+          this.#zeros,
+          0,
+          next,
+          this.#scratch,
+        );
+      }
     }
-    this.#next = this.#post;
-    this.#post = next;
+    this.#post.set(next);
     this.#steps++;
     return inc;
   }
 
   /**
-   * log P(z_t = k | x_0..t), length K: the filter's own buffer (read it, do not write it; it
-   * changes at the next step). Before the first step it is uniform.
+   * log P(z_t = k | x_0..t), length K: the filter's own buffer, the same object for the filter's
+   * whole life (read it, do not write it; it changes at the next step). Before the first step
+   * it is uniform.
    */
   get logPosterior(): Float64Array {
     return this.#post;

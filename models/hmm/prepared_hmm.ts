@@ -17,6 +17,8 @@ export class PreparedHmm {
   readonly model: GaussianHmm;
   readonly K: number;
   readonly D: number;
+  /** A in probability space, row-major K*K (the same array as `model.transmat`). */
+  readonly transmat: Float64Array;
   /** log π, length K. */
   readonly logStartprob: Float64Array;
   /** log A, row-major K*K. */
@@ -46,6 +48,7 @@ export class PreparedHmm {
     };
     this.K = K;
     this.D = D;
+    this.transmat = this.model.transmat;
     this.logStartprob = new Float64Array(K);
     this.logTransmat = new Float64Array(K * K);
     this.logNorm = new Float64Array(K);
