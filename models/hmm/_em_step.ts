@@ -1,4 +1,10 @@
-import { backwardPass, forwardPass, posteriorsFrom } from "./_forward_backward.ts";
+import {
+  backwardPass,
+  type ForwardPass,
+  forwardPass,
+  nextTerms,
+  posteriorsFrom,
+} from "./_forward_backward.ts";
 import { CovarianceType, type GaussianHmm } from "./gaussian_hmm.ts";
 import { HmmInputError } from "./hmm_input_error.ts";
 import type { PreparedHmm } from "./prepared_hmm.ts";
@@ -24,8 +30,9 @@ export function eStep(hmm: PreparedHmm, x: Float64Array, lengths: readonly numbe
   const gamma = new Float64Array(total * K);
   const startSum = new Float64Array(K);
   const xiSum = new Float64Array(K * K);
-  const logA = hmm.logTransmat;
-  const tmp = new Float64Array(K);
+  const v = new Float64Array(K);
+  const a = new Float64Array(K);
+  const w = new Float64Array(K);
   let loglik = 0;
   let start = 0;
   for (const T of lengths) {
@@ -34,19 +41,53 @@ export function eStep(hmm: PreparedHmm, x: Float64Array, lengths: readonly numbe
     loglik += fwd.loglik;
     posteriorsFrom(fwd, logBeta, K, gamma, start * K);
     for (let k = 0; k < K; k++) startSum[k] += gamma[start * K + k];
-    for (let t = 0; t < T - 1; t++) {
-      const n = (t + 1) * K;
-      const c = fwd.scale[t + 1];
-      for (let j = 0; j < K; j++) tmp[j] = (fwd.logB[n + j] - c) + logBeta[n + j];
-      for (let i = 0; i < K; i++) {
-        const la = fwd.logAlpha[t * K + i];
-        if (la === -Infinity) continue;
-        for (let j = 0; j < K; j++) xiSum[i * K + j] += Math.exp(la + logA[i * K + j] + tmp[j]);
-      }
-    }
+    for (let t = 0; t < T - 1; t++) addXi(hmm, fwd, logBeta, t, xiSum, v, a, w);
     start += T;
   }
   return { loglik, gamma, startSum, xiSum };
+}
+
+/**
+ * Adds ξ_t(i, j) = P(z_t = i, z_{t+1} = j | X) = exp(log α_t(i) + log A_ij + v_j) to `xiSum`.
+ * Scaled form: α and exp(v − max v) in probability space, normalised by their total (ξ_t sums to
+ * 1), 2K exponentials instead of K²; a step whose scaled total is below 1e−290 is done term by
+ * term in log space.
+ */
+function addXi(
+  hmm: PreparedHmm,
+  fwd: ForwardPass,
+  logBeta: Float64Array,
+  t: number,
+  xiSum: Float64Array,
+  v: Float64Array,
+  a: Float64Array,
+  w: Float64Array,
+): void {
+  const K = hmm.K;
+  const A = hmm.transmat;
+  const top = nextTerms(fwd, logBeta, t, K, v);
+  if (top === -Infinity) return;
+  for (let j = 0; j < K; j++) w[j] = Math.exp(v[j] - top);
+  for (let i = 0; i < K; i++) a[i] = Math.exp(fwd.logAlpha[t * K + i]);
+  let z = 0;
+  for (let i = 0; i < K; i++) {
+    if (a[i] === 0) continue;
+    for (let j = 0; j < K; j++) z += a[i] * A[i * K + j] * w[j];
+  }
+  if (z > 1e-290) {
+    for (let i = 0; i < K; i++) {
+      if (a[i] === 0) continue;
+      const ai = a[i] / z;
+      for (let j = 0; j < K; j++) xiSum[i * K + j] += ai * A[i * K + j] * w[j];
+    }
+    return;
+  }
+  const logA = hmm.logTransmat;
+  for (let i = 0; i < K; i++) {
+    const la = fwd.logAlpha[t * K + i];
+    if (la === -Infinity) continue;
+    for (let j = 0; j < K; j++) xiSum[i * K + j] += Math.exp(la + logA[i * K + j] + v[j]);
+  }
 }
 
 /** Which parameter groups an M-step updates (letters of "stmc"). */

@@ -62,27 +62,61 @@ export function forwardPass(
   return { T, logB, logAlpha, increments, scale, loglik };
 }
 
+/** A scaled sum below this is recomputed in log space (terms may have underflowed). */
+const TINY = 1e-290;
+
 /**
  * The scaled backward pass: logBeta[t*K+i] = log β_t(i) − Σ_{s>t} c_s, so that
- * exp(logAlpha + logBeta) is the smoothed posterior. Rabiner (1989) eq. 24–25 in log space.
+ * exp(logAlpha + logBeta) is the smoothed posterior (Rabiner 1989, eq. 24–25, in log space).
+ * Each step factors out the largest term, so it needs K exponentials instead of K²; a state
+ * whose scaled sum is below 1e−290 is recomputed exactly by log-sum-exp.
  */
 export function backwardPass(hmm: PreparedHmm, fwd: ForwardPass): Float64Array {
   const K = hmm.K;
   const T = fwd.T;
+  const A = hmm.transmat;
   const logA = hmm.logTransmat;
   const logBeta = new Float64Array(T * K);
-  const tmp = new Float64Array(K);
+  const v = new Float64Array(K);
+  const w = new Float64Array(K);
   const terms = new Float64Array(K);
   for (let t = T - 2; t >= 0; t--) {
-    const n = (t + 1) * K;
-    const c = fwd.scale[t + 1];
-    for (let j = 0; j < K; j++) tmp[j] = (fwd.logB[n + j] - c) + logBeta[n + j];
+    const top = nextTerms(fwd, logBeta, t, K, v);
+    for (let j = 0; j < K; j++) w[j] = Math.exp(v[j] - top);
     for (let i = 0; i < K; i++) {
-      for (let j = 0; j < K; j++) terms[j] = logA[i * K + j] + tmp[j];
+      let s = 0;
+      for (let j = 0; j < K; j++) s += A[i * K + j] * w[j];
+      if (s > TINY) {
+        logBeta[t * K + i] = top + Math.log(s);
+        continue;
+      }
+      for (let j = 0; j < K; j++) terms[j] = logA[i * K + j] + v[j];
       logBeta[t * K + i] = logSumExp(terms, 0, K);
     }
   }
   return logBeta;
+}
+
+/**
+ * v[j] = (log N(x_{t+1}; j) − c_{t+1}) + log β_{t+1}(j), the factor every backward and ξ term at
+ * t shares; returns max_j v[j] (−Infinity only if all are).
+ */
+export function nextTerms(
+  fwd: ForwardPass,
+  logBeta: Float64Array,
+  t: number,
+  K: number,
+  v: Float64Array,
+): number {
+  const n = (t + 1) * K;
+  const c = fwd.scale[t + 1];
+  let top = -Infinity;
+  for (let j = 0; j < K; j++) {
+    const x = (fwd.logB[n + j] - c) + logBeta[n + j];
+    v[j] = x;
+    if (x > top) top = x;
+  }
+  return top;
 }
 
 /** Writes the smoothed posteriors P(z_t = k | X) (T*K, probability space, rows sum to 1). */

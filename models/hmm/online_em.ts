@@ -169,22 +169,40 @@ export class OnlineEm {
     const logPred = this.#logPred;
     const r = this.#r;
     const colSum = this.#colSum;
+    // Scaled weights w_i = φ_i / max φ (K exponentials); a column whose scaled mass is tiny
+    // (terms may have underflowed) is redone exactly in log space.
+    const transmat = hmm.transmat;
+    const w = this.#tmp;
+    let top = -Infinity;
+    for (let i = 0; i < K; i++) if (logPhi[i] > top) top = logPhi[i];
+    for (let i = 0; i < K; i++) w[i] = Math.exp(logPhi[i] - top);
     for (let k = 0; k < K; k++) {
+      let s = 0;
+      for (let i = 0; i < K; i++) s += w[i] * transmat[i * K + k];
+      let cs = 0;
+      if (s > 1e-290) {
+        logPred[k] = top + Math.log(s);
+        for (let i = 0; i < K; i++) {
+          const v = (w[i] * transmat[i * K + k]) / s;
+          r[i * K + k] = v;
+          cs += v;
+        }
+        colSum[k] = cs;
+        continue;
+      }
       let m = -Infinity;
       for (let i = 0; i < K; i++) {
         const v = logPhi[i] + logA[i * K + k];
         if (v > m) m = v;
       }
-      let s = 0;
+      let e = 0;
       if (m > -Infinity) {
-        for (let i = 0; i < K; i++) s += Math.exp(logPhi[i] + logA[i * K + k] - m);
+        for (let i = 0; i < K; i++) e += Math.exp(logPhi[i] + logA[i * K + k] - m);
       }
-      logPred[k] = m === -Infinity ? -Infinity : m + Math.log(s);
-    }
-    for (let k = 0; k < K; k++) {
-      let cs = 0;
+      const lp = m === -Infinity ? -Infinity : m + Math.log(e);
+      logPred[k] = lp;
       for (let i = 0; i < K; i++) {
-        const v = logPred[k] === -Infinity ? 0 : Math.exp(logPhi[i] + logA[i * K + k] - logPred[k]);
+        const v = lp === -Infinity ? 0 : Math.exp(logPhi[i] + logA[i * K + k] - lp);
         r[i * K + k] = v;
         cs += v;
       }
