@@ -223,7 +223,7 @@ export class OnlineEm {
     return inc;
   }
 
-  /** v[off + k·stride] ← (1 − g) Σ_m v[off + m·stride] r[m][k], for k = 0..K−1. */
+  /** v[off + k] ← (1 − g) Σ_m v[off + m]·r[m][k] for k = 0..K−1 (one statistic row). */
   #propagate(v: Float64Array, off: number, g: number): void {
     const K = this.#K;
     const r = this.#r;
