@@ -1,5 +1,5 @@
 import { corwinSchultzSpread } from "./corwin_schultz.ts";
-import { fixed8FromNumber, fixed8ToNumber, Rounding, roundToStep } from "./fixed8.ts";
+import { fixed8ToNumber, Rounding, roundToStep } from "./fixed8.ts";
 import type { BookOptions } from "./sim_exchange_options.ts";
 
 /** The bar fields a derived book needs, in fixed8 (units of 1e-8). */
@@ -103,21 +103,40 @@ export function deriveBook(
   return { bestBid, bestAsk, spacing, spreadTicks, estimate, bids, asks };
 }
 
+const WEIGHT_SCALE = 1_000_000_000_000n;
+const weightCache = new WeakMap<BookOptions, bigint[]>();
+
 /**
  * Quantity displayed at level k (0 = touch) of a derived book: volume × depthFraction × w_k
- * (see `deriveBook`), floored to the lot step. Also used past the last displayed level, where
- * the geometric decay is simply continued. Zero or negative volume gives 0.
+ * (see `deriveBook`), floored to the lot step. The factor depthFraction × w_k is rounded to
+ * 1e-12 once per options object and applied in integer arithmetic, so the result is exact and
+ * cheap. Also used past the last displayed level, where the geometric decay is continued.
+ * Zero or negative volume gives 0.
  */
 export function levelQuantity(
   volume: bigint,
   k: number,
   options: { book: BookOptions; stepSize: bigint },
 ): bigint {
-  if (volume <= 0n || k < 0) return 0n;
-  const { levels, decay, depthFraction } = options.book;
-  const w = decay === 1 ? 1 / levels : ((1 - decay) * decay ** k) / (1 - decay ** levels);
-  const raw = fixed8FromNumber(fixed8ToNumber(volume) * depthFraction * w, {
-    rounding: Rounding.FLOOR,
-  });
+  if (volume <= 0n || k < 0 || !Number.isSafeInteger(k)) return 0n;
+  const raw = (volume * levelWeight(options.book, k)) / WEIGHT_SCALE;
   return roundToStep(raw, options.stepSize, Rounding.FLOOR);
+}
+
+/** depthFraction × w_k scaled by 1e12, cached for the displayed levels. */
+function levelWeight(book: BookOptions, k: number): bigint {
+  let cache = weightCache.get(book);
+  if (cache === undefined) {
+    cache = [];
+    weightCache.set(book, cache);
+  }
+  if (k < book.levels) {
+    const hit = cache[k];
+    if (hit !== undefined) return hit;
+  }
+  const { levels, decay, depthFraction } = book;
+  const w = decay === 1 ? 1 / levels : ((1 - decay) * decay ** k) / (1 - decay ** levels);
+  const scaled = BigInt(Math.floor(depthFraction * w * 1e12));
+  if (k < book.levels) cache[k] = scaled;
+  return scaled;
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { MODERN_BTCUSDT } from "./_sim_test_kit.ts";
 import {
   DEFAULT_EXCHANGE_INFO_URL,
   FilterType,
@@ -9,69 +10,6 @@ import {
 } from "./exchange_info.ts";
 
 const FULL_URL = new URL("exchangeInfo-2021-10-12-full.json.gz", DEFAULT_EXCHANGE_INFO_URL);
-
-/** The modern BTCUSDT entry quoted in the reference §8 (numbers as on the wire). */
-const MODERN_BTCUSDT = {
-  symbol: "BTCUSDT",
-  status: "TRADING",
-  baseAsset: "BTC",
-  baseAssetPrecision: 8,
-  quoteAsset: "USDT",
-  quotePrecision: 8,
-  quoteAssetPrecision: 8,
-  baseCommissionPrecision: 8,
-  quoteCommissionPrecision: 8,
-  orderTypes: ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"],
-  quoteOrderQtyMarketAllowed: true,
-  filters: [
-    {
-      filterType: "PRICE_FILTER",
-      minPrice: "0.01000000",
-      maxPrice: "1000000.00000000",
-      tickSize: "0.01000000",
-    },
-    {
-      filterType: "LOT_SIZE",
-      minQty: "0.00001000",
-      maxQty: "9000.00000000",
-      stepSize: "0.00001000",
-    },
-    { filterType: "ICEBERG_PARTS", limit: 10 },
-    {
-      filterType: "MARKET_LOT_SIZE",
-      minQty: "0.00000000",
-      maxQty: "128.52621715",
-      stepSize: "0.00000000",
-    },
-    {
-      filterType: "TRAILING_DELTA",
-      minTrailingAboveDelta: 10,
-      maxTrailingAboveDelta: 2000,
-      minTrailingBelowDelta: 10,
-      maxTrailingBelowDelta: 2000,
-    },
-    {
-      filterType: "PERCENT_PRICE_BY_SIDE",
-      bidMultiplierUp: "5",
-      bidMultiplierDown: "0.2",
-      askMultiplierUp: "5",
-      askMultiplierDown: "0.2",
-      avgPriceMins: 5,
-    },
-    {
-      filterType: "NOTIONAL",
-      minNotional: "5.00000000",
-      applyMinToMarket: true,
-      maxNotional: "9000000.00000000",
-      applyMaxToMarket: false,
-      avgPriceMins: 5,
-    },
-    { filterType: "MAX_NUM_ORDERS", maxNumOrders: 200 },
-    { filterType: "MAX_NUM_ALGO_ORDERS", maxNumAlgoOrders: 5 },
-  ],
-  permissions: ["SPOT", "MARGIN"],
-  defaultSelfTradePreventionMode: "EXPIRE_MAKER",
-};
 
 Deno.test("loadExchangeInfo() reads the 2021 subset with BTCUSDT's exact filters", async () => {
   const info = await loadExchangeInfo();

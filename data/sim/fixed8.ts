@@ -78,8 +78,13 @@ export function fixed8FromNumber(value: number, options: { rounding?: Rounding }
   return out;
 }
 
+const EXACT_UNITS = 2n ** 53n;
+
 /** The nearest float to a fixed8 value (for estimators and reports, never for balances). */
 export function fixed8ToNumber(value: bigint): number {
+  // below 2^53 units the bigint converts exactly and one correctly rounded division gives the
+  // nearest double; larger values go through the decimal text
+  if (value < EXACT_UNITS && value > -EXACT_UNITS) return Number(value) / 1e8;
   return Number(formatFixed8(value));
 }
 

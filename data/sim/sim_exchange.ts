@@ -283,7 +283,6 @@ export class SimExchange {
       );
     }
     if (bar.closeTime > this.#clock) this.#clock = bar.closeTime;
-    const book = market.book();
     const open = this.#open.get(symbol) ?? [];
     for (const o of [...open]) {
       if (bar.openTime <= o.time) continue;
@@ -299,6 +298,7 @@ export class SimExchange {
       );
       o.queueAhead = m.queueAhead;
       if (m.qty === 0n) continue;
+      const book = market.book(); // the book the order rested in (derived lazily, cached)
       this.#fill(o, market, o.price, m.qty, {
         isMaker: true,
         bestBid: book?.bestBid ?? 0n,
@@ -881,8 +881,8 @@ export class SimExchange {
     }
 
     // balance check, before anything changes
-    const base = this.#balance(acct, rules.baseAsset);
-    const quote = this.#balance(acct, rules.quoteAsset);
+    const base = acct.balances.get(rules.baseAsset) ?? { free: 0n, locked: 0n };
+    const quote = acct.balances.get(rules.quoteAsset) ?? { free: 0n, locked: 0n };
     let lockAsset = "";
     let lock = 0n;
     if (p.type !== OrderType.MARKET) {
