@@ -42,25 +42,25 @@ export interface MakerFill {
 export function makerFill(
   order: { side: Side; price: bigint; remaining: bigint; queueAhead: bigint },
   bar: MakerBar,
-  grid: { tickSize: bigint; stepSize: bigint },
+  options: { tickSize: bigint; stepSize: bigint },
 ): MakerFill {
   const isBuy = order.side === Side.BUY;
   const edge = isBuy ? bar.low : bar.high;
   const through = isBuy ? edge < order.price : edge > order.price;
   if (through) {
-    const cap = roundToStep(bar.volume > 0n ? bar.volume : 0n, grid.stepSize, Rounding.FLOOR);
+    const cap = roundToStep(bar.volume > 0n ? bar.volume : 0n, options.stepSize, Rounding.FLOOR);
     const qty = order.remaining < cap ? order.remaining : cap;
     return { qty, queueAhead: 0n, rule: MakerRule.THROUGH };
   }
   if (edge !== order.price) return { qty: 0n, queueAhead: order.queueAhead, rule: MakerRule.NONE };
-  const tick = grid.tickSize > 0n ? grid.tickSize : 1n;
+  const tick = options.tickSize > 0n ? options.tickSize : 1n;
   const ticks = (bar.high - bar.low) / tick + 1n;
   const atPrice = bar.volume > 0n ? bar.volume / ticks : 0n;
   const consumed = atPrice < order.queueAhead ? atPrice : order.queueAhead;
   const left = atPrice - consumed;
   const want = left < order.remaining ? left : order.remaining;
   return {
-    qty: roundToStep(want, grid.stepSize, Rounding.FLOOR),
+    qty: roundToStep(want, options.stepSize, Rounding.FLOOR),
     queueAhead: order.queueAhead - consumed,
     rule: MakerRule.TOUCH,
   };

@@ -275,7 +275,7 @@ export class SimExchange {
   onBar(symbol: string, input: BarInput): void {
     const market = this.#market(symbol);
     if (market === null) throw new RangeError(`Cannot take a bar: symbol is ${symbol}`);
-    const bar = storedBar(input, this.#options.barIntervalMs, symbol);
+    const bar = storedBar(input, { intervalMs: this.#options.barIntervalMs, symbol });
     const last = market.last;
     if (last !== null && bar.openTime <= last.openTime) {
       throw new RangeError(
@@ -697,7 +697,9 @@ export class SimExchange {
       if (market === null) {
         throw new TypeError(`Cannot restore SimExchange: symbol is ${ms.symbol}`);
       }
-      for (const b of ms.bars) market.addBar(storedBar(b, s.options.barIntervalMs, ms.symbol));
+      for (const b of ms.bars) {
+        market.addBar(storedBar(b, { intervalMs: s.options.barIntervalMs, symbol: ms.symbol }));
+      }
       market.lastUpdateId = ms.lastUpdateId;
       for (const [p, q] of ms.consumedBids) {
         market.consumed.bids.set(parseFixed8(p), parseFixed8(q));
@@ -1274,8 +1276,8 @@ function lockSlack(grid: { tickSize: bigint; stepSize: bigint }, qty: bigint): b
   return qty / step + 1n;
 }
 
-function storedBar(input: BarInput, intervalMs: number, symbol: string): StoredBar {
-  const where = `Cannot take a bar of ${symbol} at ${input.openTime}`;
+function storedBar(input: BarInput, options: { intervalMs: number; symbol: string }): StoredBar {
+  const where = `Cannot take a bar of ${options.symbol} at ${input.openTime}`;
   if (!Number.isSafeInteger(input.openTime)) {
     throw new RangeError(`${where}: openTime is ${input.openTime}`);
   }
@@ -1291,7 +1293,7 @@ function storedBar(input: BarInput, intervalMs: number, symbol: string): StoredB
   const low = num(input.low, "low");
   const close = num(input.close, "close");
   const volume = num(input.volume, "volume");
-  const closeTime = input.closeTime ?? input.openTime + intervalMs - 1;
+  const closeTime = input.closeTime ?? input.openTime + options.intervalMs - 1;
   if (low <= 0n) throw new RangeError(`${where}: low is ${formatFixed8(low)}`);
   if (high < open || high < close || high < low) {
     throw new RangeError(`${where}: high is ${formatFixed8(high)}`);

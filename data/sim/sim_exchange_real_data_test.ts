@@ -59,6 +59,17 @@ Deno.test("SimExchange on 3000 real BTCUSDT bars: every fill meets the filters, 
   }
   const { fills, queuedMakerFills } = checkAllFills(ex, "BTCUSDT", { USDT: f("100000") });
   const makers = fills.filter((x) => x.isMaker).length;
+  // a maker fill happens in a bar that reached its price (low ≤ buy price, high ≥ sell price)
+  const byClose = new Map(bars.map((b) => [b.openTime + 59_999, b]));
+  for (const x of fills.filter((y) => y.isMaker)) {
+    const bar = byClose.get(x.time);
+    assert.ok(bar !== undefined, `maker fill ${x.tradeId} at ${x.time} is not at a bar close`);
+    const price = f(x.price);
+    assert.ok(
+      x.side === "BUY" ? f(String(bar.low)) <= price : f(String(bar.high)) >= price,
+      `maker fill ${x.tradeId} at ${x.price} outside its bar`,
+    );
+  }
   assert.ok(fills.length > 200, `only ${fills.length} fills`);
   assert.ok(makers > 20, `only ${makers} maker fills`);
   assert.ok(queuedMakerFills > 0, "no maker fill ever waited behind a queue");

@@ -238,7 +238,7 @@ Deno.test("SimExchange.placeOrder() FOK fills all or nothing", async () => {
 });
 
 Deno.test("SimExchange.placeOrder() refuses a duplicate clientOrderId while open, never fills twice, and reuses it after close", async () => {
-  const { ex } = await withBar0();
+  const { ex, events } = await withBar0();
   const first = ex.placeOrder(limit("BUY", "0.2", "99", { newClientOrderId: "abc" }));
   assert.ok(first.ok);
   assert.equal(first.value.clientOrderId, "abc");
@@ -253,6 +253,14 @@ Deno.test("SimExchange.placeOrder() refuses a duplicate clientOrderId while open
   assert.ok(canceled.ok);
   assert.equal(canceled.value.status, "CANCELED");
   assert.equal(canceled.value.origClientOrderId, "abc");
+  assert.equal(canceled.value.clientOrderId, `sim-cancel-${first.value.orderId}`);
+  const cancelReport = reports(events).find((e) => e.executionType === "CANCELED");
+  assert.deepEqual(
+    cancelReport &&
+      [cancelReport.clientOrderId, cancelReport.origClientOrderId, cancelReport.orderStatus],
+    [`sim-cancel-${first.value.orderId}`, "abc", "CANCELED"],
+  );
+  assert.deepEqual(balanceOf(ex, "USDT"), { free: f("10000"), locked: 0n });
   const again = ex.placeOrder(limit("BUY", "0.2", "99", { newClientOrderId: "abc" }));
   assert.ok(again.ok);
   assert.equal(again.value.orderId, first.value.orderId + 1);
