@@ -43,6 +43,7 @@ import {
   type SimEvent,
   type Ticker24hRecord,
   TimeInForce,
+  type TradeInput,
   type TradeRecord,
 } from "./sim_records.ts";
 import { SimSnapshot } from "./sim_snapshot.ts";
@@ -310,6 +311,64 @@ export class SimExchange {
       if (o.executedQty === o.origQty) this.#close(o, OrderStatus.FILLED);
     }
     market.addBar(bar);
+    this.#flush();
+  }
+
+  /**
+   * Feeds one recorded trade of a symbol (tick data). Resting orders placed before the trade
+   * meet it under the same queue rule as a bar whose high and low are the trade price: a trade
+   * strictly beyond an order's price fills it (at most the trade's quantity); a trade at exactly
+   * its price counts only if it hit the order's side (`isBuyerMaker` for a bid, not for an ask)
+   * and consumes the queue first. The derived book still comes from bars. Event time moves to
+   * the trade's time when that is later.
+   *
+   * @throws RangeError for an unknown symbol or a trade with a non-positive price or quantity.
+   */
+  onTrade(symbol: string, trade: TradeInput): void {
+    const market = this.#market(symbol);
+    if (market === null) throw new RangeError(`Cannot take a trade: symbol is ${symbol}`);
+    const where = `Cannot take a trade of ${symbol} at ${trade.time}`;
+    if (!Number.isSafeInteger(trade.time)) throw new RangeError(`${where}: time is ${trade.time}`);
+    const read = (v: number | string, name: string): bigint => {
+      let out: bigint;
+      try {
+        out = typeof v === "number" ? fixed8FromNumber(v) : parseFixed8(v);
+      } catch {
+        throw new RangeError(`${where}: ${name} is ${v}`);
+      }
+      if (out <= 0n) throw new RangeError(`${where}: ${name} is ${v}`);
+      return out;
+    };
+    const price = read(trade.price, "price");
+    const qty = read(trade.qty, "qty");
+    if (trade.time > this.#clock) this.#clock = trade.time;
+    for (const o of [...(this.#open.get(symbol) ?? [])]) {
+      if (trade.time <= o.time) continue;
+      const isBuy = o.side === Side.BUY;
+      if (price === o.price && (isBuy ? !trade.isBuyerMaker : trade.isBuyerMaker)) continue;
+      const m = makerFill(
+        {
+          side: o.side,
+          price: o.price,
+          remaining: o.origQty - o.executedQty,
+          queueAhead: o.queueAhead,
+        },
+        { high: price, low: price, volume: qty },
+        market.grid,
+      );
+      o.queueAhead = m.queueAhead;
+      if (m.qty === 0n) continue;
+      const book = market.book();
+      this.#fill(o, market, o.price, m.qty, {
+        isMaker: true,
+        bestBid: book?.bestBid ?? 0n,
+        bestAsk: book?.bestAsk ?? 0n,
+        queueAhead: o.queueAtPlacement,
+        slippageBp: 0,
+        time: trade.time,
+      });
+      if (o.executedQty === o.origQty) this.#close(o, OrderStatus.FILLED);
+    }
     this.#flush();
   }
 

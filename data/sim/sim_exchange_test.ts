@@ -380,6 +380,42 @@ Deno.test("SimExchange queue: a bar trading through the price fills at once, a b
   assert.equal(g.ok && g.value.status, "NEW");
 });
 
+Deno.test("SimExchange.onTrade() consumes the queue with trades that hit the order's side", async () => {
+  const { ex } = await withBar0();
+  ex.onBar(BTC, { openTime: T0 + 60_000, open: 100, high: 100, low: 100, close: 100, volume: 20 });
+  const o = ex.placeOrder(limit("BUY", "0.5", "100.00"));
+  assert.ok(o.ok);
+  const state = () => {
+    const q = ex.getOrder(BTC, { orderId: o.value.orderId });
+    assert.ok(q.ok);
+    return [q.value.status, q.value.queueAhead, q.value.executedQty];
+  };
+  assert.deepEqual(state(), ["NEW", "2.00000000", "0.00000000"]);
+  const t = T0 + 120_000;
+  ex.onTrade(BTC, { time: t, price: "100.00", qty: "1.5", isBuyerMaker: true }); // hit the bids
+  assert.deepEqual(state(), ["NEW", "0.50000000", "0.00000000"]);
+  ex.onTrade(BTC, { time: t + 1, price: "100.00", qty: "3", isBuyerMaker: false }); // lifted asks
+  assert.deepEqual(state(), ["NEW", "0.50000000", "0.00000000"]);
+  ex.onTrade(BTC, { time: t + 2, price: "100.01", qty: "3", isBuyerMaker: true }); // above the bid
+  assert.deepEqual(state(), ["NEW", "0.50000000", "0.00000000"]);
+  ex.onTrade(BTC, { time: t + 3, price: "100.00", qty: "0.7", isBuyerMaker: true });
+  assert.deepEqual(state(), ["PARTIALLY_FILLED", "0.00000000", "0.20000000"]);
+  ex.onTrade(BTC, { time: t + 4, price: "99.99", qty: "0.1", isBuyerMaker: true }); // through, capped
+  assert.deepEqual(state(), ["PARTIALLY_FILLED", "0.00000000", "0.30000000"]);
+  ex.onTrade(BTC, { time: t + 5, price: "99.99", qty: "1", isBuyerMaker: true });
+  assert.deepEqual(state(), ["FILLED", "0.00000000", "0.50000000"]);
+  assert.deepEqual(ex.fills().map((x) => [x.qty, x.time, x.isMaker]), [
+    ["0.20000000", t + 3, true],
+    ["0.10000000", t + 4, true],
+    ["0.20000000", t + 5, true],
+  ]);
+  assert.equal(ex.now(), t + 5);
+  assert.throws(
+    () => ex.onTrade(BTC, { time: t + 6, price: "0", qty: "1", isBuyerMaker: true }),
+    RangeError,
+  );
+});
+
 Deno.test("SimExchange market buy walks two levels with the exact VWAP and fees, and the sell rounds the fee up", async () => {
   const { ex } = await withBar0();
   const buy = ex.placeOrder({ symbol: BTC, side: "BUY", type: "MARKET", quantity: "1.5" });

@@ -290,6 +290,17 @@ export interface BarInput {
   closeTime?: number;
 }
 
+/** One recorded trade fed to the engine (`onTrade`), e.g. from the aggTrades files. */
+export interface TradeInput {
+  /** Trade time, ms since epoch. */
+  time: number;
+  price: number | string;
+  /** Base quantity. */
+  qty: number | string;
+  /** True when the buyer was the maker, i.e. the trade hit the bids. */
+  isBuyerMaker: boolean;
+}
+
 /** A bar as the engine keeps it (Binance kline columns we have; strings with 8 decimals). */
 export interface BarRecord {
   openTime: number;
