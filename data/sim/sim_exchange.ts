@@ -119,7 +119,8 @@ const OPEN = new Set<OrderStatus>([OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED
  * server formats its records as Binance's REST/WebSocket answers).
  *
  * **Time** is event time only: it advances with `onBar` (to the bar's close time,
- * openTime + barIntervalMs − 1, i.e. openTime + 59 999 for 1m bars) and `advanceTime`; nothing
+ * openTime + barIntervalMs − 1, i.e. openTime + 59 999 for 1m bars), `onTrade` and
+ * `advanceTime`; nothing
  * reads the wall clock. Same inputs ⇒ same outputs, and `snapshot()`/`restore()` continue exactly.
  *
  * **Amounts** are fixed8 `bigint`s inside (units of 1e-8, `fixed8.ts`) and Binance's 8-decimal
