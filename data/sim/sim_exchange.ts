@@ -517,9 +517,20 @@ export class SimExchange {
   fills(options: AccountScope & { symbol?: string; fromTradeId?: number } = {}): FillRecord[] {
     const acct = this.#account(options);
     const from = options.fromTradeId ?? 1;
-    return acct.trades.filter((t) =>
-      t.tradeId >= from && (options.symbol === undefined || t.symbol === options.symbol)
-    );
+    // trades are kept in tradeId order: find the first one ≥ from by bisection
+    let lo = 0;
+    let hi = acct.trades.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (acct.trades[mid].tradeId < from) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: FillRecord[] = [];
+    for (let i = lo; i < acct.trades.length; i++) {
+      const t = acct.trades[i];
+      if (options.symbol === undefined || t.symbol === options.symbol) out.push(t);
+    }
+    return out;
   }
 
   /** The account: commission rates and balances (assets ever held, sorted by name). */

@@ -602,8 +602,17 @@ Deno.test("SimExchange.account() reports Binance's commission fields and myTrade
       isBestMatch: true,
     }],
   });
+  ex.placeOrder({ symbol: BTC, side: "BUY", type: "MARKET", quantity: "0.3" });
+  assert.deepEqual(ex.fills({ fromTradeId: 2 }).map((x) => [x.tradeId, x.qty]), [[
+    2,
+    "0.30000000",
+  ]]);
+  assert.deepEqual(ex.fills({ symbol: "ETHUSDT" }), []);
   const all = ex.allOrders(BTC);
   assert.ok(all.ok);
-  assert.deepEqual(all.value.map((o) => [o.orderId, o.type, o.status]), [[1, "MARKET", "FILLED"]]);
+  assert.deepEqual(all.value.map((o) => [o.orderId, o.type, o.status]), [
+    [1, "MARKET", "FILLED"],
+    [2, "MARKET", "FILLED"],
+  ]);
   assert.throws(() => ex.account({ account: "nobody" }), RangeError);
 });
