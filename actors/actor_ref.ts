@@ -378,6 +378,7 @@ export class ActorRef<D extends AnyActorDefinition> {
     const envelope = parsed.data;
     switch (envelope.k) {
       case "ready":
+        if (inc.state !== "starting") return;
         inc.inFlight = 0;
         inc.lastDone = envelope.seq;
         for (const entry of this.#replay) {

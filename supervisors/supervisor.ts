@@ -106,6 +106,7 @@ export class Supervisor implements Child {
   #slots: Slot[];
   #log: number[] = [];
   #state: "starting" | "running" | "stopping" | "stopped" | "failed" = "starting";
+  #startup: Promise<void> | null = null;
   #chain: Promise<void> = Promise.resolve();
   #sleeping: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | null = null;
   #resolveExit!: (exit: ChildExit) => void;
@@ -158,11 +159,20 @@ export class Supervisor implements Child {
     return this.#slots.filter((slot) => slot.child !== null).map((slot) => slot.id);
   }
 
-  /** Starts the children in spec order; called once by `startSupervisor`. */
-  async startChildren(): Promise<void> {
-    if (this.#state !== "starting") {
+  /**
+   * Starts the children in spec order; called once by `startSupervisor`. Failures of children
+   * that happen meanwhile are handled once every child has started.
+   */
+  startChildren(): Promise<void> {
+    if (this.#startup !== null) {
       throw new RangeError(`Cannot start supervisor ${this.name} twice: it is ${this.#state}`);
     }
+    this.#startup = this.#startAll();
+    this.#chain = this.#startup.catch(() => {});
+    return this.#startup;
+  }
+
+  async #startAll(): Promise<void> {
     for (const slot of this.#slots) {
       try {
         await this.#launch(slot);
@@ -189,7 +199,8 @@ export class Supervisor implements Child {
    * its own grace. Resolves once done; a no-op after the supervisor ended.
    */
   async stop(_graceMs?: number): Promise<void> {
-    if (this.#state === "running" || this.#state === "starting") {
+    if (this.#state === "starting") await this.#startup?.catch(() => {});
+    if (this.#state === "running") {
       this.#state = "stopping";
       this.#wake();
       await this.#chain;

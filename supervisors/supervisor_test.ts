@@ -319,3 +319,33 @@ Deno.test("Supervisor stop() cancels a restart waiting for its backoff", async (
   ]);
   assert.equal(stubs.journal.includes("start a#1"), false);
 });
+
+Deno.test("Supervisor restarts a child that crashed while later siblings were starting, once all started", async () => {
+  let release = () => {};
+  const { stubs, recorder, start } = setup((s) => {
+    const slow = s.spec("slow");
+    return [s.spec("a"), {
+      ...slow,
+      start: async (ctx) => {
+        await new Promise<void>((resolve) => release = resolve);
+        return slow.start(ctx);
+      },
+    }];
+  });
+  const starting = start();
+  await recorder.waitFor("child.started", { child: "a" });
+  stubs.crash("a");
+  await recorder.waitFor("child.crashed", { child: "a" });
+  release();
+  const sup = await starting;
+  await recorder.waitFor("child.restarted", { child: "a" });
+  assert.deepEqual(recorder.lines(), [
+    "child.started a",
+    "child.crashed a exception",
+    "child.started slow",
+    "supervisor.started",
+    "child.restarting a 0ms",
+    "child.restarted a",
+  ]);
+  await sup.stop();
+});
