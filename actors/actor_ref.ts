@@ -61,7 +61,7 @@ export interface ActorOptions<D extends AnyActorDefinition> {
   chaos?: ChaosPolicy | null;
   /** How many dead letters `deadLetters()` keeps. @default {32} */
   deadLetterLimit?: number;
-  /** Receives each output, validated, with the `seq` of the message that caused it. */
+  /** Receives each output, validated, with the `seq` of the message that caused it (see `subscribe`). */
   onEmit?: (message: OutboxOf<D>, causeSeq: number) => void;
 }
 
@@ -227,18 +227,27 @@ export class ActorRef<D extends AnyActorDefinition> {
       })
     );
     incarnation.armStartTimer(this.#startTimeoutMs);
-    transport.post({
-      k: "init",
-      id: this.id,
-      url: this.definition.url,
-      name: this.definition.name,
-      attempt,
-      config: this.#config,
-      snapshot: this.#snapshot,
-      chaos: ctx.chaos ?? this.#chaos,
-      snapshotEvery: this.#snapshotEvery,
-      clock: this.#actorClock,
-    });
+    try {
+      transport.post({
+        k: "init",
+        id: this.id,
+        url: this.definition.url,
+        name: this.definition.name,
+        attempt,
+        config: this.#config,
+        snapshot: this.#snapshot,
+        chaos: ctx.chaos ?? this.#chaos,
+        snapshotEvery: this.#snapshotEvery,
+        clock: this.#actorClock,
+      });
+    } catch (error) {
+      // A config that cannot be structured-cloned never leaves this side.
+      incarnation.finish({
+        kind: "crashed",
+        reason: "start_failed",
+        message: `init not sendable: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
     await incarnation.ready;
     return incarnation;
   }
@@ -273,7 +282,7 @@ export class ActorRef<D extends AnyActorDefinition> {
     options: { timeoutMs?: number } = {},
   ): Promise<ReplyOf<D, M["type"] & keyof D["replies"]>> {
     const type = message.type;
-    if (this.definition.replies[type] === undefined) {
+    if (!Object.hasOwn(this.definition.replies, type)) {
       return Promise.reject(
         new TypeError(`Cannot ask actor ${this.id}: ${type} has no reply schema`),
       );
@@ -307,7 +316,10 @@ export class ActorRef<D extends AnyActorDefinition> {
     });
   }
 
-  /** Registers an output listener (listeners must not throw); returns its unsubscribe. */
+  /**
+   * Registers an output listener; returns its unsubscribe. A listener that throws does not stop
+   * the others: the error is dead-lettered (outbound) and counted.
+   */
   subscribe(listener: (message: OutboxOf<D>, causeSeq: number) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -444,7 +456,14 @@ export class ActorRef<D extends AnyActorDefinition> {
         this.#deadLetter("outbound", done.seq, `output: ${zodReason(out.error)}`);
         continue;
       }
-      for (const listener of this.#listeners) listener(out.data as OutboxOf<D>, done.seq);
+      for (const listener of this.#listeners) {
+        try {
+          listener(out.data as OutboxOf<D>, done.seq);
+        } catch (error) {
+          const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          this.#deadLetter("outbound", done.seq, `listener threw: ${reason}`);
+        }
+      }
     }
     if (ask !== undefined) {
       const reply = this.definition.replies[ask.type].safeParse(done.reply);

@@ -246,3 +246,40 @@ Deno.test("ActorRef with drop_oldest drops the oldest waiting messages and count
   assert.deepEqual([state.count, state.sum], [2, 9], "only the newest two (4 and 5) arrived");
   await ref.stop();
 });
+
+Deno.test("ActorRef dead-letters an output listener's error and still feeds the other listeners", async () => {
+  const seen: number[] = [];
+  const ref = await spawnLocalActor(counterActor, {
+    config: { label: "x" },
+    clock: new ManualClock(0),
+    onEmit: () => {
+      throw new RangeError("router is full");
+    },
+  });
+  ref.subscribe((message) => message.type === "sum.changed" && seen.push(message.count));
+  await ref.tell({ type: "add", n: 1 });
+  await ref.ask({ type: "get" });
+  assert.deepEqual(seen, [1]);
+  assert.deepEqual(ref.deadLetters(), [{
+    ts: 0,
+    direction: "outbound",
+    seq: 1,
+    reason: "listener threw: RangeError: router is full",
+  }]);
+  await ref.stop();
+});
+
+Deno.test("ActorRef.ask() rejects with a TypeError for a message type without a reply schema", async () => {
+  const ref = await spawnLocalActor(counterActor, { config: { label: "x" } });
+  await assert.rejects(ref.ask({ type: "toString" } as never), TypeError);
+  await assert.rejects(ref.ask({ type: "add", n: 1 } as never), TypeError);
+  await ref.stop();
+});
+
+Deno.test("ActorRef.start() rejects a config that cannot cross the boundary", async () => {
+  const ref = localActor(counterActor, {
+    config: { label: "x", emitEvery: 1, f: () => 1 } as never,
+  });
+  await assert.rejects(ref.start(), /init not sendable/);
+  assert.equal(ref.running, false);
+});
