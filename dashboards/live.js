@@ -1,7 +1,8 @@
 // The Shoal live page: connects to /ws on the same origin and draws what the ops server sends
 // (ops/live_update.ts: a hello, the backlog, then live updates) with uPlot. Each chart element
-// carries `data-points`: how many points (for guard blocks: how many blocks) it holds, so a test
-// or an operator can tell that it received data. Inlined into GET / by the ops server.
+// carries `data-points`: how many points (for guard blocks: how many blocks) its uPlot instance
+// was last given to draw, so a test or an operator can tell that it received data. Inlined into
+// GET / by the ops server.
 (() => {
   "use strict";
 
@@ -79,15 +80,16 @@
     width() {
       return Math.max(320, this.el.clientWidth || 560);
     }
+    /** Schedules a redraw; data-points is set from the data uPlot then holds. */
     touch() {
-      const points = this.countPoints();
-      this.el.dataset.points = String(points);
-      shoalLive.points[this.el.id] = points;
       if (this.dirty) return;
       this.dirty = true;
       setTimeout(() => {
         this.dirty = false;
         this.plot.setData(this.data());
+        const points = this.countPoints(this.plot.data);
+        this.el.dataset.points = String(points);
+        shoalLive.points[this.el.id] = points;
       }, 200);
     }
     resize() {
@@ -155,13 +157,13 @@
           ],
         ),
       () => equity.data(),
-      () => equity.xs.length,
+      (data) => data[0].length,
     );
     const positionsChart = new Chart(
       "chart-positions",
       (w) => timeOptions(w, perSymbol(() => ({})), {}, [{ size: 70 }]),
       () => positions.data(),
-      () => positions.xs.length,
+      (data) => data[0].length,
     );
     const statesChart = new Chart(
       "chart-states",
@@ -180,7 +182,7 @@
           [{ values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : "")) }],
         ),
       () => states.data(),
-      () => states.xs.length,
+      (data) => data[0].length,
     );
     const guardsChart = new Chart(
       "chart-guards",
@@ -213,13 +215,13 @@
         legend: { live: true },
       }),
       () => [REASONS.map((_r, i) => i), guardCounts],
-      () => guardCounts.reduce((a, b) => a + b, 0),
+      (data) => data[1].reduce((a, b) => a + b, 0),
     );
     const driftChart = new Chart(
       "chart-drift",
       (w) => timeOptions(w, perSymbol(() => ({})), {}, []),
       () => drift.data(),
-      () => drift.xs.length,
+      (data) => data[0].length,
     );
     charts = [equityChart, positionsChart, statesChart, guardsChart, driftChart];
     guardsChart.touch();

@@ -21,7 +21,7 @@ if (import.meta.main) {
   const { token, path } = await resolveOpsToken(runDir);
   const deps = createStubOpsDeps(runDir, { token, mode: "demo" });
   const server = await startOpsServer(deps, { port });
-  console.error(`demo token file: ${path}`);
+  console.error(`demo run folder: ${runDir}${path === null ? "" : " (token in ops-token)"}`);
   const rng = new SeededRng(7);
   const walk = { equity: 10_000, peak: 10_000, values: [] as number[] };
   let ts = Date.UTC(2024, 0, 1);
@@ -46,8 +46,11 @@ if (import.meta.main) {
       if (update.type === "guard") deps.metrics.recordGuardBlock(update.symbol, update.reasons);
     }
   }, 250);
-  Deno.addSignalListener("SIGINT", async () => {
+  const stop = async () => {
     await server.shutdown();
+    await Deno.remove(runDir, { recursive: true });
     Deno.exit(0);
-  });
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
 }

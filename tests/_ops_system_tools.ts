@@ -38,7 +38,7 @@ async function run(args: string[]): Promise<{ ok: boolean; tail: string }> {
       stdout: "piped",
       stderr: "piped",
     }).output();
-    const text = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     return { ok: out.success, tail: text.trim().split("\n").slice(-3).join(" | ") };
   } catch (error) {
     return { ok: false, tail: String(error) };
