@@ -76,8 +76,13 @@ export async function main(args: readonly string[]): Promise<number> {
     return 0;
   }
   try {
-    const f = parseFlags(TrainFlags, splitFlags(args, BOOLEANS));
+    const raw = splitFlags(args, BOOLEANS);
+    const f = parseFlags(TrainFlags, raw);
     const kind = f.h2 ? "h2" : "hmm";
+    const misplaced = f.h2
+      ? ("states" in raw ? ["--states (use --macro-states/--micro-states with --h2)"] : [])
+      : ["macro-states", "micro-states"].filter((k) => k in raw).map((k) => `--${k} (needs --h2)`);
+    if (misplaced.length > 0) throw new UsageError(`bad flags: ${misplaced.join("; ")}`);
     const store = new ModelStore(f.store);
     // hold report lines until the first EM iteration, so bad input fails with one line only
     const log = heldLog();

@@ -118,6 +118,7 @@ Deno.test("deno task train refuses bad input with one line on stderr and exit co
       ["from after to", [...SMALL, "--from", "2026-03-27", ...store]],
       ["span outside the data", [...SMALL.slice(0, 4), "--from", "2026-01-01", ...store]],
       ["missing symbol", [...store]],
+      ["--states with --h2", [...SMALL, "--h2", ...store]],
     ];
     for (const [what, args] of cases) {
       const r = await run("ops/train.ts", args);
