@@ -50,6 +50,13 @@ export class UserStreams {
     return this.#connections.size;
   }
 
+  /** User-data subscriptions over all connections. */
+  get subscriptionCount(): number {
+    let n = 0;
+    for (const c of this.#connections) n += c.subscriptions.size;
+    return n;
+  }
+
   /** Takes a new socket. */
   accept(socket: WebSocket): void {
     const conn: Connection = { socket, nextId: 0, subscriptions: new Map() };

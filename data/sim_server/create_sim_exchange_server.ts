@@ -330,6 +330,16 @@ export class SimExchangeServer {
     return { market: this.#market.connectionCount, user: this.#user.connectionCount };
   }
 
+  /** Whether any connection listens to market stream `name` (e.g. `btcusdt@trade`). */
+  subscribed(name: string): boolean {
+    return this.#market.has(name);
+  }
+
+  /** User-data subscriptions (`userDataStream.subscribe.signature`) currently open. */
+  get userSubscriptions(): number {
+    return this.#user.subscriptionCount;
+  }
+
   /**
    * Stops the replay, closes every WebSocket, writes a final checkpoint and closes the state
    * file. Idempotent.
