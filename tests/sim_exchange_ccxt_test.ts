@@ -168,6 +168,7 @@ Deno.test("unmodified ccxt (binance, ccxt.pro) trades against the simulated exch
     await t.step("watchOrders() receives executionReports over the WebSocket API", async () => {
       const pending = pro.watchOrders("BTC/USDT");
       await until(() => server.userSubscriptions > 0);
+      await delay(50); // let ccxt take the subscription reply before the first event
       const o = await rest.createOrder(
         "BTC/USDT",
         "limit",
@@ -187,6 +188,7 @@ Deno.test("unmodified ccxt (binance, ccxt.pro) trades against the simulated exch
     await t.step("watchBalance() receives outboundAccountPosition", async () => {
       const pending = pro.watchBalance();
       await until(() => server.userSubscriptions > 0);
+      await delay(50);
       await rest.createOrder("BTC/USDT", "market", "sell", 0.001);
       const b = await pending;
       const info = (await rest.fetchBalance()).info as { balances: Info[] };
