@@ -18,7 +18,12 @@ import { MarketStreams } from "./_market_streams.ts";
 import { OrderCounts } from "./_order_counts.ts";
 import { RequestParams } from "./_request_params.ts";
 import { RequestWeights } from "./_request_weights.ts";
-import { type CommandEntry, type RestRequest, type RestRoutes, restRoutes } from "./_rest_routes.ts";
+import {
+  type CommandEntry,
+  type RestRequest,
+  type RestRoutes,
+  restRoutes,
+} from "./_rest_routes.ts";
 import { UserStreams } from "./_user_streams.ts";
 import { type ReplayBar, SimReplay } from "./sim_replay.ts";
 import { SimServerOptions, type SimServerOptionsInput } from "./sim_server_options.ts";
