@@ -24,7 +24,14 @@ async function main(args: readonly string[]): Promise<number> {
       log: (line) => console.error(`${TASK}: ${line}`),
     });
   } catch (err) {
-    console.error(`${TASK}: ${err instanceof Error ? err.message : String(err)}`);
+    const what = err instanceof Error ? err.message : String(err);
+    console.error(
+      err instanceof Deno.errors.AddrInUse
+        ? `${TASK}: Cannot listen on ${
+          options.host ?? "127.0.0.1"
+        }:${options.port}: ${what} (try --port 0)`
+        : `${TASK}: ${what}`,
+    );
     return 2;
   }
   const { server } = run;
@@ -52,6 +59,11 @@ async function main(args: readonly string[]): Promise<number> {
     } at speed ${speed}`,
   );
   console.log(`  state     ${state}`);
+  if (server.resumed && options.accounts?.[0]?.balances !== undefined) {
+    console.log(
+      `  note      --balances only applies to new accounts; ${key.apiKey} keeps its saved balances`,
+    );
+  }
   console.log(`  ccxt      see data/sim_server/README.md (ccxtBinanceConfig)`);
 
   const done = Promise.withResolvers<void>();
