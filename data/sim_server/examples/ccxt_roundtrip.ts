@@ -175,15 +175,39 @@ function mapValues<T, U>(o: Record<string, T>, f: (v: T) => U): Record<string, U
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
 }
 
+const USAGE = `ccxt_roundtrip.ts: places, queries, fills and cancels orders with public ccxt calls
+against the simulated exchange and checks that balances and fees add up; prints a JSON report
+and exits 1 when something does not add up.
+
+Usage: deno run -A data/sim_server/examples/ccxt_roundtrip.ts [--url URL] [--api-key K] [--api-secret S]
+  --url URL         a running server (deno task sim-exchange); default: start one in-process
+  --api-key K       default sim-key
+  --api-secret S    default sim-secret`;
+
+function parseRoundtripArgs(
+  args: string[],
+): { url?: string; "api-key"?: string; "api-secret"?: string } {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        url: { type: "string" },
+        "api-key": { type: "string" },
+        "api-secret": { type: "string" },
+      },
+    }).values;
+  } catch (e) {
+    console.error(`ccxt_roundtrip.ts: ${e instanceof Error ? e.message : String(e)} (see --help)`);
+    Deno.exit(2);
+  }
+}
+
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      url: { type: "string" },
-      "api-key": { type: "string" },
-      "api-secret": { type: "string" },
-    },
-  });
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
+  const values = parseRoundtripArgs(Deno.args);
   const run = values.url === undefined ? await startSimExchangeServer({ speed: "manual" }) : null;
   try {
     const report = await ccxtRoundtrip(values.url ?? run!.baseUrl, {
