@@ -1,0 +1,131 @@
+import { formatTs } from "../data/csv_format.ts";
+import type { KlineSetChoice } from "../data/kline_files.ts";
+import { ModelStore } from "../data/model_store.ts";
+import type { AnyFeatureSchema } from "../models/features/parse_feature_schema.ts";
+import type { ModelFile, ModelKind } from "../models/model_file.ts";
+import { schemaFor } from "./_train_run.ts";
+import { trainRun } from "./_train_run.ts";
+
+const DAY_MS = 86_400_000;
+
+/** Options of `ensureModel`. */
+export interface EnsureModelOptions {
+  symbol: string;
+  kind: ModelKind;
+  /** First bar open time (ms) the model will trade; it must be trained on bars before it. */
+  tradeFrom: number;
+  /** Data directory. @default {the bundled data} */
+  dataDir?: string;
+  /** @default {"auto"} */
+  set?: KlineSetChoice;
+  /** The store, or its directory. */
+  store: ModelStore | string;
+  /** Seed of a fresh training. @default {0} */
+  seed?: number;
+  /**
+   * Days of bars right before `tradeFrom` a fresh model is trained on (clipped to the data's
+   * start; the features' warm-up, ~1 day for v1 and ~4 days for h2, is part of it).
+   * @default {14}
+   */
+  trainDays?: number;
+  /** @default {v1 for "hmm", the macro/micro schema over v1 for "h2"} */
+  schema?: AnyFeatureSchema;
+  /** Flat states of a fresh hmm. @default {4} */
+  states?: number;
+  /** @default {3} */
+  macroStates?: number;
+  /** @default {3} */
+  microStates?: number;
+  /** Train even if QA dropped rows in the training span (they are logged). @default {true} */
+  dropBadRows?: boolean;
+  /** Receives one line per event (which model, or what is being trained). @default {no output} */
+  log?: (line: string) => void;
+}
+
+/** The model a run will trade, and where it came from. */
+export interface EnsuredModel {
+  file: ModelFile;
+  /** `current`: the symbol's current pointer; `latest`: newest usable; `trained`: just trained. */
+  source: "current" | "latest" | "trained";
+}
+
+/**
+ * The model `backtest` and `paper` trade from `tradeFrom` on, without look-ahead: the store's
+ * current model of the symbol and kind if it was trained on the requested schema and its training
+ * span ends at or before `tradeFrom`; else the newest such model (`ModelStore.latest`); else (e.g.
+ * an empty store on a fresh clone) a model trained now on the `trainDays` of bars right before
+ * `tradeFrom` (bars with open time in [tradeFrom − trainDays, ⌊tradeFrom⌋₁ₘ)), saved to the store
+ * and returned. Logs "no model in store for X before T: training on [a, b)" before training.
+ *
+ * Throws what `trainRun` throws (`DataFileError`, `TrainingInputError` e.g. when too few bars
+ * precede `tradeFrom`, `ModelStoreError`).
+ */
+export async function ensureModel(options: EnsureModelOptions): Promise<EnsuredModel> {
+  const store = typeof options.store === "string" ? new ModelStore(options.store) : options.store;
+  const { symbol, kind, tradeFrom } = options;
+  const schema = options.schema ?? schemaFor(kind, "v1");
+  const log = options.log ?? (() => {});
+  const ptr = await store.current(symbol, kind);
+  if (ptr !== null) {
+    const file = await store.load(ptr.id);
+    const m = file.manifest;
+    if (m.featureSchema.hash === schema.hash && m.training.to <= tradeFrom) {
+      log(`model: ${m.id} (current ${symbol} ${kind}, trained until ${formatTs(m.training.to)})`);
+      return { file, source: "current" };
+    }
+  }
+  const latest = await store.latest({
+    symbol,
+    kind,
+    schemaHash: schema.hash,
+    trainedBefore: tradeFrom,
+  });
+  if (latest !== null) {
+    log(
+      `model: ${latest.manifest.id} (newest ${symbol} ${kind} trained until ${
+        formatTs(latest.manifest.training.to)
+      })`,
+    );
+    return { file: latest, source: "latest" };
+  }
+  const trainDays = options.trainDays ?? 14;
+  if (!(trainDays > 0)) throw new RangeError(`Cannot train on ${trainDays} days`);
+  const to = Math.floor(tradeFrom / 60_000) * 60_000;
+  const from = to - trainDays * DAY_MS;
+  log(
+    `no model in store for ${symbol} ${kind} before ${formatTs(tradeFrom)}: training on [${
+      formatTs(from)
+    }, ${formatTs(to)})`,
+  );
+  const result = await trainRun({
+    symbol,
+    kind,
+    schema,
+    dataDir: options.dataDir,
+    set: options.set ?? "auto",
+    from,
+    to,
+    clipSpan: true,
+    dropBadRows: options.dropBadRows ?? true,
+    store,
+    reference: "auto",
+    states: options.states ?? 4,
+    macroStates: options.macroStates,
+    microStates: options.microStates,
+    seed: options.seed ?? 0,
+    log,
+    progress: false,
+  });
+  const m = result.file.manifest;
+  if (m.training.to > tradeFrom) {
+    throw new RangeError(
+      `Cannot use ${m.id}: trained until ${formatTs(m.training.to)}, after ${formatTs(tradeFrom)}`,
+    );
+  }
+  log(
+    `model: ${m.id} trained on ${m.training.rows} rows [${formatTs(m.training.from)}, ${
+      formatTs(m.training.to)
+    }), saved to ${result.saved.path}`,
+  );
+  return { file: result.file, source: "trained" };
+}
