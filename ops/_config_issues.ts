@@ -54,6 +54,15 @@ function ruleOf(issue: z.core.$ZodIssue, value: unknown): string {
       const inner = issue.issues[0]?.message ?? "is not allowed";
       return `is not a valid key: ${inner}`;
     }
+    case "invalid_union": {
+      const kinds = issue.errors.flatMap((errs) =>
+        errs.flatMap((e) => e.code === "invalid_type" ? [withArticle(e.expected)] : [])
+      );
+      if (kinds.length > 0 && kinds.length === issue.errors.length) {
+        return `must be ${kinds.join(" or ")}`;
+      }
+      return "does not match any allowed form";
+    }
     case "not_multiple_of":
       return `must be a multiple of ${issue.divisor}`;
     case "invalid_format":

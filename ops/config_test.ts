@@ -117,12 +117,17 @@ Deno.test("parseConfig() names enum, range and key-format problems in words", as
   const risk = json.risk as Record<string, Record<string, unknown>>;
   risk.maxDrawdown.byState = { "calm": 0.05, "2": 1.5 };
   (json.symbols as Record<string, unknown>).btcusdt = {};
+  const exchange = json.exchange as Record<string, Record<string, unknown>>;
+  exchange.startingBalances.USDT = true;
+  (json.symbols as Record<string, Record<string, unknown>>).ETHUSDT.cooldownMs = 1.5;
   const err = configError(() => parseConfig(json));
   assert.deepEqual(err.issues.map((i) => [i.path, i.rule]), [
+    ["symbols.ETHUSDT.cooldownMs", "must be an integer"],
     ["symbols.btcusdt", "is not a valid key: must be upper-case letters and digits"],
     ["risk.maxDrawdown.byState.2", "must be ≤ 1"], // integer keys come first in a JS object
     ["risk.maxDrawdown.byState.calm", "is not a valid key: must be an HMM state number"],
     ["execution.orderStyle", 'must be one of "limit", "market"'],
+    ["exchange.startingBalances.USDT", "must be a number or a string"],
   ]);
 });
 
