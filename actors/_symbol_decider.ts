@@ -163,7 +163,12 @@ export class SymbolDecider {
       const m = filter.macroState();
       const realizedVol = this.#raw[this.#rvColumn];
       this.#policy.decide(
-        { logPosterior: filter.flatFilter.logPosterior, macroState: m, realizedVol, price: bar.close },
+        {
+          logPosterior: filter.flatFilter.logPosterior,
+          macroState: m,
+          realizedVol,
+          price: bar.close,
+        },
         out,
       );
       const bias = this.runtime.riskBias[m];
@@ -176,17 +181,21 @@ export class SymbolDecider {
       const desired = this.#desiredQty;
       const reducing = want < desired || out.side === PolicySide.SELL;
       const flag = batch.flags[i];
-      const check = checkSymbolGuards({
-        ts,
-        barCloseTs: ts,
-        conf: out.conf,
-        spreadBp,
-        volBp,
-        riskBias: bias,
-        reducing,
-        dataFlagged: (flag & DATA_FLAGS) !== 0,
-        staleFlagged: (flag & STALE_FLAGS) !== 0,
-      }, this.#limits, { scaling: this.#scaling });
+      const check = checkSymbolGuards(
+        {
+          ts,
+          barCloseTs: ts,
+          conf: out.conf,
+          spreadBp,
+          volBp,
+          riskBias: bias,
+          reducing,
+          dataFlagged: (flag & DATA_FLAGS) !== 0,
+          staleFlagged: (flag & STALE_FLAGS) !== 0,
+        },
+        this.#limits,
+        { scaling: this.#scaling },
+      );
       let bits = 0;
       for (const hit of check.hits) bits |= GUARD_BIT.get(hit.code) ?? 0;
 
@@ -196,7 +205,7 @@ export class SymbolDecider {
       conf[rows] = out.conf;
       riskBias[rows] = bias;
       edge[rows] = out.edge;
-      klDrift[rows] = kl;
+      klDrift[rows] = kl > 0 ? kl : 0; // a rate within rounding of 0 can read -1e-17
       drift[rows] = this.#monitor.drift ? 1 : 0;
       posteriors.set(filter.microPosterior, rows * K);
       targetQty[rows] = want;

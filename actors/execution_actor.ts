@@ -16,7 +16,11 @@ import {
   TimeInForceName,
   Ts,
 } from "./messages/_fields.ts";
-import { type ExecutionEvent, ExecutionReported, type Quote } from "./messages/execution_reported.ts";
+import {
+  type ExecutionEvent,
+  ExecutionReported,
+  type Quote,
+} from "./messages/execution_reported.ts";
 import type { FillReceived } from "./messages/fill_received.ts";
 import { MarketAdvanced, OHLCV_FIELDS } from "./messages/market_advanced.ts";
 import { OrderSubmit } from "./messages/order_submit.ts";
@@ -229,7 +233,8 @@ export const executionActor = defineActor({
       entry.qty = req.quantity;
       entry.price = req.price ?? "0";
       journal.set(msg.clientOrderId, entry);
-      const notional = Number(req.quantity) * (req.price !== null ? Number(req.price) : msg.price ?? 0);
+      const notional = Number(req.quantity) *
+        (req.price !== null ? Number(req.price) : msg.price ?? 0);
       if (notional > config.maxOrderNotionalQuote) {
         rejectLocally(
           entry,

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { PolicySide } from "../models/policy/policy_decision.ts";
-import { ReasonCode } from "../models/reason_code.ts";
 import { anchorLimitPrice } from "../models/risk/anchor_limit_price.ts";
 import { checkPortfolioGuards } from "../models/risk/check_portfolio_guards.ts";
 import { CovarianceSnapshot, CovarianceTracker } from "../models/risk/covariance_tracker.ts";
@@ -10,11 +9,10 @@ import { blockOrPass, type RiskDecision } from "../models/risk/risk_decision.ts"
 import { FeeAsset, RiskBook, RiskBookSnapshot } from "../models/risk/risk_book.ts";
 import { defineActor } from "./actor_definition.ts";
 import { OrderSide, SymbolName, Ts } from "./messages/_fields.ts";
-import type { EquityRecorded } from "./messages/equity_recorded.ts";
 import { type ExecutionEvent, ExecutionReported } from "./messages/execution_reported.ts";
 import { GuardRecorded } from "./messages/guard_recorded.ts";
 import { IntentProposed } from "./messages/intent_proposed.ts";
-import { EquityRecorded as EquityRecordedSchema } from "./messages/equity_recorded.ts";
+import { EquityRecorded } from "./messages/equity_recorded.ts";
 import { OHLCV_FIELDS } from "./messages/market_advanced.ts";
 import { clientOrderIdFor, OrderSubmit } from "./messages/order_submit.ts";
 
@@ -114,7 +112,11 @@ export const BookAdvance = z.object({
 export type BookAdvance = z.infer<typeof BookAdvance>;
 
 /** Everything the portfolio-risk actor accepts. */
-export const RiskInbox = z.discriminatedUnion("type", [IntentEvaluate, BookAdvance, ExecutionReported]);
+export const RiskInbox = z.discriminatedUnion("type", [
+  IntentEvaluate,
+  BookAdvance,
+  ExecutionReported,
+]);
 /** A parsed portfolio-risk message. */
 export type RiskInbox = z.infer<typeof RiskInbox>;
 
@@ -151,7 +153,7 @@ export const portfolioRiskActor = defineActor({
   config: RiskActorConfig,
   snapshot: RiskSnapshot,
   outbox: z.never(),
-  replies: { "intent.evaluate": RiskVerdict, "book.advance": EquityRecordedSchema },
+  replies: { "intent.evaluate": RiskVerdict, "book.advance": EquityRecorded },
   create(config) {
     const symbols = config.symbols.map((s) => s.symbol);
     const bySymbol = new Map(config.symbols.map((s) => [s.symbol, s]));
@@ -348,19 +350,6 @@ function row(decision: RiskDecision, ts: number, symbol: string): GuardRecorded 
   const r = guardrailRow(decision, { ts, symbol });
   return r === null ? null : { type: "guard.recorded", level: "portfolio", ...r };
 }
-
-/** Reason codes a portfolio-risk guard row may carry (for tests and summaries). */
-export const PORTFOLIO_REASONS: readonly string[] = [
-  ReasonCode.KILL,
-  ReasonCode.DATA,
-  ReasonCode.LEARNER,
-  ReasonCode.COOLDOWN_GLOBAL,
-  ReasonCode.COOLDOWN,
-  ReasonCode.DD,
-  ReasonCode.CORR,
-  ReasonCode.NOTIONAL,
-  ReasonCode.BUDGET,
-];
 
 function assertNever(value: never): never {
   throw new TypeError(`Cannot handle portfolio-risk message: ${JSON.stringify(value)}`);

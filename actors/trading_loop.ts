@@ -481,8 +481,12 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
 }
 
 /** A typed array as one over a plain (transferable) ArrayBuffer. */
-function own<T extends Float64Array | Uint8Array>(a: T): T extends Float64Array ? Float64Array<ArrayBuffer> : Uint8Array<ArrayBuffer> {
-  if (!(a.buffer instanceof ArrayBuffer)) throw new TypeError("Cannot send columns in shared memory");
+function own<T extends Float64Array | Uint8Array>(
+  a: T,
+): T extends Float64Array ? Float64Array<ArrayBuffer> : Uint8Array<ArrayBuffer> {
+  if (!(a.buffer instanceof ArrayBuffer)) {
+    throw new TypeError("Cannot send columns in shared memory");
+  }
   return a as never;
 }
 

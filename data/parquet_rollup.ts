@@ -32,7 +32,9 @@ export class ParquetRollup<C extends readonly string[]> {
   constructor(dir: string, columns: C, kinds: readonly ParquetColumnKind[]) {
     if (kinds.length !== columns.length || columns[0] !== "ts" || kinds[0] !== "ts") {
       throw new RangeError(
-        `Cannot roll up columns ${columns.join(",")} with kinds ${kinds.join(",")}: need one kind each, ts first`,
+        `Cannot roll up columns ${columns.join(",")} with kinds ${
+          kinds.join(",")
+        }: need one kind each, ts first`,
       );
     }
     this.dir = dir;
@@ -94,7 +96,7 @@ const PARQUET_TYPE = {
   int64: "INT64",
 } as const;
 
-function cellValue(v: CsvValue, kind: ParquetColumnKind): Date | string | number | null {
+function cellValue(v: CsvValue, kind: ParquetColumnKind): Date | string | number | bigint | null {
   if (v === null || v === undefined || v === "") return null;
   switch (kind) {
     case "ts":
@@ -103,7 +105,8 @@ function cellValue(v: CsvValue, kind: ParquetColumnKind): Date | string | number
       return String(v);
     case "double":
     case "int":
-    case "int64":
       return typeof v === "number" ? v : Number(v);
+    case "int64":
+      return BigInt(v);
   }
 }

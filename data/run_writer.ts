@@ -20,14 +20,44 @@ export type GuardRow = CsvRow<typeof GUARDRAILS_COLUMNS>;
 export type EquityRow = CsvRow<typeof EQUITY_COLUMNS>;
 
 const TRADE_KINDS: readonly ParquetColumnKind[] = [
-  "ts", "string", "int64", "string", "string", "double", "double", "double", "double", "string",
-  "string", "double", "double", "double", "string", "int", "int",
+  "ts",
+  "string",
+  "int64",
+  "string",
+  "string",
+  "double",
+  "double",
+  "double",
+  "double",
+  "string",
+  "string",
+  "double",
+  "double",
+  "double",
+  "string",
+  "int",
+  "int",
 ];
 const STATE_KINDS: readonly ParquetColumnKind[] = [
-  "ts", "string", "string", "int", "int", "double", "double", "double", "double", "string",
+  "ts",
+  "string",
+  "string",
+  "int",
+  "int",
+  "double",
+  "double",
+  "double",
+  "double",
+  "string",
 ];
 const EQUITY_KINDS: readonly ParquetColumnKind[] = [
-  "ts", "double", "double", "double", "double", "double", "double",
+  "ts",
+  "double",
+  "double",
+  "double",
+  "double",
+  "double",
+  "double",
 ];
 
 /**
