@@ -33,8 +33,10 @@ const GUARD_BIT = new Map<string, number>(SYMBOL_GUARD_BITS.map((code, i) => [co
  *
  * Intents: the decider remembers the position it last proposed (`desiredQty`, 0 at start). A bar
  * proposes an intent when the policy trades (no NOTIONAL/DATA reason) and its target differs from
- * `desiredQty` by at least `notionalFloorQuote` at the bar's close, or one of them is 0 and the
- * other not; and only when the symbol guards pass. A reduction (target below `desiredQty`) is an
+ * `desiredQty` by at least `notionalFloorQuote` at the bar's close and by at least
+ * `retargetFraction` of the larger of the two (a hysteresis: the sized target moves with the
+ * posterior every bar), or one of them is 0 and the other not; and only when the symbol guards
+ * pass. A reduction (target below `desiredQty`) is an
  * exit for the guards (DATA and STALE only). A blocked change is recorded as one symbol-level
  * guard row per episode: a new row only when the side or the reasons change, or after an intent
  * passed, so a guard that keeps firing bar after bar writes one row, not one per minute.
@@ -212,8 +214,10 @@ export class SymbolDecider {
       guardBits[rows] = check.kind === "block" ? bits : 0;
       rows++;
 
+      const step = Math.abs(want - desired);
       const changed = trades && ((want === 0) !== (desired === 0) ||
-        Math.abs(want - desired) * bar.close >= cfg.sizing.notionalFloorQuote);
+        (step * bar.close >= cfg.sizing.notionalFloorQuote &&
+          step >= cfg.retargetFraction * Math.max(want, desired)));
       if (!changed) continue;
       const side = want > desired ? PolicySide.BUY : PolicySide.SELL;
       if (check.kind === "pass") {

@@ -45,6 +45,11 @@ export const SymbolActorConfig = z.object({
   gapAdjust: z.boolean(),
   /** Bar length, ms. @default {60000} */
   intervalMs: z.number().int().positive().default(60_000),
+  /**
+   * Hysteresis of the proposed target: a new intent needs a change of at least this fraction of
+   * the larger of the old and new target (entries and exits always pass). @default {0.25}
+   */
+  retargetFraction: z.number().min(0).max(1).default(0.25),
   /** First bar open time (ms) that is decided; earlier bars only warm the features. */
   tradeFrom: z.number().int(),
   /** The transition monitor (drift of the live chain from the trained one). */

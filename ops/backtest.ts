@@ -15,8 +15,15 @@ export async function main(args: readonly string[]): Promise<number> {
   try {
     const flags = parseBacktestFlags(args);
     let lastLine = 0, lastFraction = -1;
+    // Lines are held until the replay starts, so that bad input fails with its one line only.
+    let held: string[] | null = [];
     const result = await runBacktest(flags, {
-      log: (line) => console.error(line),
+      log: (line) => {
+        if (held !== null && !line.startsWith("backtest ")) return void held.push(line);
+        for (const h of held ?? []) console.error(h);
+        held = null;
+        console.error(line);
+      },
       progress: (p) => {
         const now = performance.now();
         if (now - lastLine < 3000 && p.fraction - lastFraction < 0.05 && p.fraction < 1) return;
