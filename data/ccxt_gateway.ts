@@ -503,6 +503,18 @@ export class CcxtGateway implements Gateway {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Seeds what the gateway knows of orders (their last delivered state), without emitting: a
+   * resumed run hands over the states its actors already saw, so the next gap fill reports only
+   * what changed since (an order that closed while the process was down).
+   */
+  track(orders: readonly GatewayOrder[]): void {
+    for (const o of orders) {
+      this.#orders.set(o.clientOrderId, o);
+      this.#cidByOrderId.set(`${o.symbol}:${o.orderId}`, o.clientOrderId);
+    }
+  }
+
   /** Receives every raw `<s>@kline_<i>` event (for the market feed on the same connection). */
   onKline(listener: (raw: unknown) => void): () => void {
     this.#klineListeners.add(listener);

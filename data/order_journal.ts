@@ -103,6 +103,8 @@ CREATE TABLE IF NOT EXISTS order_events(
   seq INTEGER PRIMARY KEY AUTOINCREMENT, client_order_id TEXT NOT NULL, ts INTEGER NOT NULL,
   execution_type TEXT NOT NULL, status TEXT NOT NULL, executed_qty TEXT NOT NULL,
   cum_quote TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tape(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, payload TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS fills(
   symbol TEXT NOT NULL, trade_id INTEGER NOT NULL, order_id INTEGER NOT NULL,
   client_order_id TEXT NOT NULL, side TEXT NOT NULL, price TEXT NOT NULL, qty TEXT NOT NULL,
@@ -187,6 +189,7 @@ export class OrderJournal {
       drop: prep(
         "UPDATE orders SET phase = 'dropped', reject_msg = ? WHERE client_order_id = ? AND phase = 'pending'",
       ),
+      tape: prep("INSERT INTO tape(kind, payload) VALUES (?, ?)"),
       fill: prep(
         `INSERT OR IGNORE INTO fills(symbol, trade_id, order_id, client_order_id, side, price, qty,
            quote_qty, commission, commission_asset, is_maker, time, best_bid, best_ask,
@@ -422,6 +425,24 @@ export class OrderJournal {
     return Object.fromEntries(
       [...sum].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, formatFixed8(v)]),
     );
+  }
+
+  /**
+   * Appends one entry to the run's tape (the trading path's exchanges with the venue, in order,
+   * for an exact replay on resume; see `ops/_paper_tape.ts`). `payload` is stored as JSON.
+   */
+  appendTape(kind: string, payload: unknown): void {
+    this.#s.tape.run(kind, JSON.stringify(payload));
+  }
+
+  /** The tape, in order. */
+  tape(): { seq: number; kind: string; payload: unknown }[] {
+    const rows = this.#db.prepare("SELECT seq, kind, payload FROM tape ORDER BY seq").all() as {
+      seq: number;
+      kind: string;
+      payload: string;
+    }[];
+    return rows.map((r) => ({ seq: r.seq, kind: r.kind, payload: JSON.parse(r.payload) }));
   }
 
   /** Row counts. */
