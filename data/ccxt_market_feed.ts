@@ -110,7 +110,7 @@ export class CcxtMarketFeed implements AsyncIterable<LiveBatch> {
   #pacedFor = -1;
   #wake = Promise.withResolvers<void>();
   #closedFeed = false;
-  #streamLoop: Promise<void> | null = null;
+  #streamLoop: Promise<void> | null = null; // settles when the gateway closes ccxt
   #unlisten: () => void = () => {};
   readonly #stats: MarketFeedStats = {
     batches: 0,
@@ -183,8 +183,8 @@ export class CcxtMarketFeed implements AsyncIterable<LiveBatch> {
         if (batch !== null) yield batch;
       }
     } finally {
+      // the stream loop ends when the gateway closes ccxt (its pending watch cannot be cancelled)
       this.close();
-      await this.#streamLoop;
     }
   }
 

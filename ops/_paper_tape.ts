@@ -87,14 +87,14 @@ export class TapePlayer {
   readonly #goLive: () => Promise<void>;
 
   /**
-   * @param entries the tape so far (empty for a fresh run: live at once).
-   * @param goLive runs once, when the tape is exhausted: brings the live side up to date (a REST
-   *   gap fill of what happened while the process was down).
+   * @param entries the tape so far (empty for a fresh run).
+   * @param goLive runs once, when the tape is exhausted (at the first call or batch of a fresh
+   *   run): brings the live side up to date (a REST gap fill of what happened while the process
+   *   was down) and lets the market run.
    */
   constructor(entries: readonly TapeEntry[], goLive: () => Promise<void>) {
     this.#entries = [...entries];
     this.#goLive = goLive;
-    if (this.#entries.length === 0) this.#live = Promise.resolve();
   }
 
   /** True once the tape has been played to its end. */
