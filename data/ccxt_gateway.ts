@@ -515,6 +515,29 @@ export class CcxtGateway implements Gateway {
     }
   }
 
+  /**
+   * Waits until the fills up to the given trade ids (per symbol) were delivered, at most
+   * `timeoutMs` (then a REST gap fill delivers what is missing). A caller that drives the venue's
+   * market (the simulated exchange at speed "max") uses it as a barrier after each step, so fills
+   * caused by a bar are delivered before the next bar is traded.
+   */
+  async waitForTrades(
+    targets: Readonly<Record<string, number>>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<void> {
+    const done = () =>
+      Object.entries(targets).every(([s, id]) => (this.#lastTradeId.get(s) ?? -1) >= id);
+    const end = Date.now() + (options.timeoutMs ?? this.#opts.eventWaitMs);
+    while (!done() && !this.#closed) {
+      if (Date.now() >= end) {
+        this.#stats.eventTimeouts++;
+        await this.resync();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
   /** Receives every raw `<s>@kline_<i>` event (for the market feed on the same connection). */
   onKline(listener: (raw: unknown) => void): () => void {
     this.#klineListeners.add(listener);

@@ -152,7 +152,7 @@ export async function runPaper(
     ? await resumeParams(flags)
     : await freshParams(flags, log, env, live);
   const { params, dir } = prepared;
-  const config = parseConfig(params.config, { source: params.configSource });
+  let config = parseConfig(params.config, { source: params.configSource });
   const store = new ModelStore(flags.store);
   const models: Record<string, ModelFile> = {};
   for (const s of params.symbols) {
@@ -164,7 +164,6 @@ export async function runPaper(
   let server: RunningSimExchange | null = null;
   let gateway: CcxtGateway | null = null;
   try {
-    if (journal.meta(PARAMS_KEY) === undefined) journal.setMeta(PARAMS_KEY, params);
     const resumed = Number(journal.meta("paper.resumed") ?? 0) +
       (flags.resume !== undefined ? 1 : 0);
     journal.setMeta("paper.resumed", resumed);
@@ -217,10 +216,24 @@ export async function runPaper(
       knownTradeIds: flags.resume !== undefined ? known : undefined,
       log: (line) => log(`gateway: ${line}`),
     });
-    checkConfigAgainstExchange(config, gateway.exchangeInfo!.symbols, {
-      source: params.configSource,
-    });
     const gw = gateway;
+    if (journal.meta(PARAMS_KEY) === undefined) {
+      if (params.venue !== "sim") {
+        // a real account: the book starts with the account's quote balance as cash (base assets
+        // already held stay outside the book; reconciliation still counts them)
+        const b = await gw.balances();
+        if (!b.ok) throw new Error(`Cannot read the account's balances: ${b.reject.msg}`);
+        const q = b.value.find((x) => x.asset === params.quoteAsset);
+        const cash = q === undefined ? 0 : Number(q.free) + Number(q.locked);
+        const json = params.config as ShoalConfig;
+        json.exchange.startingBalances = { [params.quoteAsset]: cash };
+        config = parseConfig(json, { source: params.configSource });
+        params.config = JSON.parse(canonicalJson(config));
+        params.startingEquityQuote = cash;
+      }
+      journal.setMeta(PARAMS_KEY, params);
+    }
+    checkConfigAgainstExchange(config, gw.exchangeInfo!.symbols, { source: params.configSource });
     // the decision behind each order: the intent of the same symbol and decision time
     const intents = new Map<string, { modelVersion: string; state: number; macroState: number }>();
     const jgw = new JournaledGateway(gw, journal, {
@@ -314,7 +327,19 @@ export async function runPaper(
         warmupFrom: resumeAt === null ? params.warmupFrom : Math.min(resumeAt, from),
         batchBars: config.run.batchBars,
         firstSeq: nextSeq,
-        pace: server !== null && speed === "max" ? () => void server!.server.advance(1) : undefined,
+        pace: server !== null && speed === "max"
+          ? async () => {
+            // one market minute, then a barrier: the fills it caused reach the gateway before
+            // the minute is traded (so a run at "max" does not depend on socket timing)
+            server!.server.advance(1);
+            const last: Record<string, number> = {};
+            for (const s of params.symbols) {
+              const fills = server!.server.engine.fills({ symbol: s });
+              if (fills.length > 0) last[s] = fills[fills.length - 1].tradeId;
+            }
+            await gw.waitForTrades(last);
+          }
+          : undefined,
         log: (line) => log(`feed: ${line}`),
       });
       liveFeed = f;
@@ -348,7 +373,7 @@ export async function runPaper(
     );
     const t1 = performance.now();
     let lastLine = 0, lastMarket = -Infinity;
-    const summary = await runTradingLoop({
+    const summary: RunSummary = await runTradingLoop({
       feed,
       gateway: tgw,
       config,
@@ -426,8 +451,7 @@ export async function runPaper(
       weight: gw.budget.stats(),
       journal: journal.counts(),
     };
-    const written = JSON.parse(await Deno.readTextFile(`${dir}/summary.json`));
-    const full = { ...written, paper: section };
+    const full = { ...summary, paper: section };
     await Deno.writeTextFile(`${dir}/summary.json`, JSON.stringify(full, null, 2) + "\n");
     journal.setMeta(FINISHED_KEY, true);
     return { dir, runId: params.runId, summary: full, wallMs: performance.now() - t0 };
@@ -487,7 +511,9 @@ async function freshParams(
   const venue = live !== undefined ? (live.baseUrl !== undefined ? "url" : "live") : flags.venue;
   if (venue !== "sim") apiKeys(env, venue); // refuse before anything starts
   const configSource = flags.config ?? "ops/default_config.json";
-  const config = await effectiveConfig(flags);
+  const config = live === undefined
+    ? await effectiveConfig(flags)
+    : capped(await effectiveConfig(flags), live.caps, configSource);
   const symbols = [...config.run.symbols].sort();
   const exchangeInfo = await loadExchangeInfo();
   checkConfigAgainstExchange(config, exchangeInfo.symbols, { source: configSource });
@@ -520,6 +546,8 @@ async function freshParams(
           `data spans ${formatTs(dataFrom)} to ${formatTs(dataTo)}`,
       );
     }
+  } else if (venue === "url") {
+    tradeFrom = await venueNextMinute(live!.baseUrl!, symbols[0]);
   } else {
     tradeFrom = floorTo(Date.now(), BAR_MS) + BAR_MS;
   }
@@ -546,7 +574,7 @@ async function freshParams(
       file = (await ensureModel({
         symbol,
         kind: flags.kind,
-        tradeFrom: venue === "sim" ? tradeFrom : dataTo,
+        tradeFrom: venue === "sim" || venue === "url" ? tradeFrom : dataTo,
         dataDir,
         set,
         store,
@@ -560,7 +588,7 @@ async function freshParams(
   const warmup = Math.max(
     ...symbols.map((s) => modelRuntime(models[s]).createPipeline().warmupBars),
   );
-  const warmupFrom = venue === "sim"
+  const warmupFrom = venue === "sim" || venue === "url"
     ? Math.max(floorTo(dataFrom, BAR_MS), tradeFrom - (warmup + WARMUP_MARGIN_BARS) * BAR_MS)
     : tradeFrom - (warmup + WARMUP_MARGIN_BARS) * BAR_MS;
   const dataHash = venue === "sim"
@@ -605,6 +633,39 @@ async function freshParams(
     dataDir,
     models,
   };
+}
+
+/**
+ * The config under the live caps: no symbol's order cap, and not the execution actor's, above
+ * `maxOrderNotional` (so the risk actor sizes orders to fit). The position cap is not mapped onto
+ * the covariance budget (its scaling would block every order at these sizes); it is enforced,
+ * with the order cap, in front of the venue by `CappedGateway`.
+ */
+function capped(
+  config: ShoalConfig,
+  caps: { maxOrderNotional: number; maxPositionNotional: number },
+  source: string,
+): ShoalConfig {
+  const json = structuredClone(config) as ShoalConfig;
+  json.execution.maxOrderNotionalQuote = Math.min(
+    json.execution.maxOrderNotionalQuote,
+    caps.maxOrderNotional,
+  );
+  for (const s of Object.values(json.symbols)) {
+    s.maxOrderNotionalQuote = Math.min(s.maxOrderNotionalQuote, caps.maxOrderNotional);
+  }
+  return parseConfig(json, { source: `${source} under the live caps` });
+}
+
+/** The open time after the venue's latest 1m kline of `symbol` (a local test venue's market time). */
+async function venueNextMinute(baseUrl: string, symbol: string): Promise<number> {
+  const url = `${baseUrl.replace(/\/+$/, "")}/api/v3/klines?symbol=${symbol}&interval=1m&limit=1`;
+  const res = await fetch(url);
+  const rows = await res.json() as [number, ...unknown[]][];
+  if (!res.ok || !Array.isArray(rows) || rows.length === 0) {
+    throw new UsageError(`Cannot read the market time of ${baseUrl}: no kline of ${symbol}`);
+  }
+  return rows[rows.length - 1][0] + BAR_MS;
 }
 
 /** The config file with `--symbols` and `--seed` applied and validated again. */

@@ -254,8 +254,9 @@ export class TapedGateway implements Gateway {
 
   /**
    * Plays back one call; undefined when the tape ends before its answer (the process died during
-   * it: it is made live). A call with no answer followed by more tape is one a previous resume
-   * made again live; it is skipped (with the events that arrived during it).
+   * it: the events taped during it are delivered, then the call is made live). A call with no
+   * answer followed by more tape is one a previous resume made again live: its events are
+   * delivered and the call taped after it answers.
    */
   #replay<T>(method: TapedMethod, args: unknown[]): { value: T } | undefined {
     const p = this.#player;
@@ -275,9 +276,10 @@ export class TapedGateway implements Gateway {
       let k = 1;
       while (p.peekAhead(k)?.kind === "event") k++;
       const outcome = p.peekAhead(k);
-      if (outcome === null) return undefined;
       p.take();
+      // the events that arrived during the call reached the actors then: deliver them again
       this.replayEvents();
+      if (outcome === null) return undefined;
       if (outcome.kind === "answer") {
         p.take();
         return { value: outcome.result as T };

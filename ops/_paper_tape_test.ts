@@ -168,3 +168,35 @@ Deno.test("TapedGateway refuses a call that differs from the tape", async () => 
     await assert.rejects(() => gw.quote("ETHUSDT"), RangeError);
   });
 });
+
+Deno.test("TapedGateway delivers the events of a call the process died in, then makes it live", async () => {
+  await withJournal(async (j) => {
+    const venue = new Venue();
+    const gw = new TapedGateway(venue, j, new TapePlayer([], async () => {}));
+    await gw.quote("BTCUSDT");
+    // the process dies inside placeOrder: call and events taped, no answer
+    j.appendTape("call", { method: "placeOrder", args: [REQ] });
+    j.appendTape("event", {
+      event: { kind: "order", ts: 2, executionType: "NEW", order: order("sh-a", "NEW") },
+    });
+    const second = new Venue();
+    const seen: string[] = [];
+    const resumed = new TapedGateway(second, j, new TapePlayer(readTape(j), async () => {}));
+    resumed.subscribe((e) => seen.push(`event ${e.kind === "order" ? e.order.status : "fill"}`));
+    await resumed.quote("BTCUSDT");
+    const r = await resumed.placeOrder(REQ);
+    assert.ok(r.ok);
+    assert.deepEqual(seen.slice(0, 1), ["event NEW"], "the taped event first");
+    assert.deepEqual(second.calls, ["place sh-a"]);
+    // a second resume plays the dangling call's events, then the call made live answers
+    const third = new Venue();
+    const again: string[] = [];
+    const twice = new TapedGateway(third, j, new TapePlayer(readTape(j), async () => {}));
+    twice.subscribe((e) => again.push(`event ${e.kind === "order" ? e.order.status : "fill"}`));
+    await twice.quote("BTCUSDT");
+    const r2 = await twice.placeOrder(REQ);
+    assert.deepEqual(r2, r);
+    assert.deepEqual(third.calls, [], "all of it from the tape");
+    assert.deepEqual(again, seen);
+  });
+});
