@@ -247,7 +247,12 @@ export class CcxtMarketFeed implements AsyncIterable<LiveBatch> {
         since = Date.now();
         continue;
       }
-      const woke = await this.#sleepUntilWake(anyHas ? this.#opts.graceMs : this.#opts.idleMs);
+      // after pacing, the minute is due at once: a stream that missed it (e.g. not subscribed
+      // yet) is only waited for a grace period before REST is asked
+      const paced = this.#pacedFor === t;
+      const woke = await this.#sleepUntilWake(
+        anyHas || paced ? this.#opts.graceMs : this.#opts.idleMs,
+      );
       if (!woke && !anyHas) {
         // nothing for a while: a silently dead stream, or a minute nobody printed
         await this.#restFill(t);
