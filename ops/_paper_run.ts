@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { type Feed, type LoopProgress, runTradingLoop } from "../actors/trading_loop.ts";
+import {
+  type Feed,
+  type LoopProgress,
+  runTradingLoop,
+  type TradingLoopObserver,
+} from "../actors/trading_loop.ts";
 import { CcxtGateway, type CcxtTarget } from "../data/ccxt_gateway.ts";
 import { CcxtMarketFeed } from "../data/ccxt_market_feed.ts";
 import { formatTs } from "../data/csv_format.ts";
@@ -83,6 +88,13 @@ export interface PaperHooks {
   progress?: (line: string) => void;
   /** The environment (keys for testnet/live). @default {Deno.env.get} */
   env?: (name: string) => string | undefined;
+  /**
+   * The trading loop's observer, for the ops server and metrics (a later task wires them):
+   * progress, supervisor events, decisions, executions, guard rows, equity.
+   */
+  observer?: TradingLoopObserver;
+  /** Each reconciliation pass (mismatch counts by kind feed `shoal_reconciliation_mismatches_total`). */
+  onReconcile?: (report: ReconcileReport, when: string) => void;
 }
 
 /** The live path's extras (`ops/live.ts`). */
@@ -254,6 +266,7 @@ export async function runPaper(
         quote: () => undefined,
       });
       tally.add(r);
+      hooks.onReconcile?.(r, when);
       for (const line of r.lines) log(`reconcile (${when}): mismatch ${line}`);
       if (!r.ok) {
         log(`reconcile (${when}): the exchange could not be queried (${r.error}): trading paused`);
@@ -383,7 +396,9 @@ export async function runPaper(
       info,
       lookahead: 0,
       observer: {
+        ...hooks.observer,
         decisions: (d) => {
+          hooks.observer?.decisions?.(d);
           for (const it of d.intents) {
             intents.set(`${it.symbol}:${it.ts}`, {
               modelVersion: it.modelVersion,
@@ -406,6 +421,7 @@ export async function runPaper(
           }
         },
         progress: (p) => {
+          hooks.observer?.progress?.(p);
           if (p.ts < params.tradeFrom) return;
           const wall = performance.now();
           if (
