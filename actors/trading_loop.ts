@@ -3,7 +3,6 @@ import type { BarBatch } from "../data/market_replay.ts";
 import type { RunInfo, RunSummary } from "../data/run_summary.ts";
 import { fixed8ToNumber } from "../data/sim/fixed8.ts";
 import type { ShoalConfig } from "../ops/config.ts";
-import type { ActorRef } from "./actor_ref.ts";
 import { localActor } from "./local_host.ts";
 import { workerActor } from "./worker_host.ts";
 import { actorChild } from "../supervisors/actor_child.ts";
@@ -568,6 +567,3 @@ function riskActorConfig(options: TradingLoopOptions, symbols: string[]): RiskAc
     intervalMs: c.exchange.barIntervalMs,
   };
 }
-
-/** The refs of a running loop's actors (for tests that inspect them). */
-export type SymbolRef = ActorRef<typeof symbolActor>;
