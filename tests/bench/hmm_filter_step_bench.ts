@@ -1,8 +1,8 @@
-import { SeededRng } from "../seeded_rng.ts";
-import type { GaussianHmm } from "./gaussian_hmm.ts";
-import { OnlineHmmFilter } from "./online_hmm_filter.ts";
-import { prepareHmm } from "./prepared_hmm.ts";
-import { sampleHmm } from "./_sample_hmm.ts";
+import { SeededRng } from "../../models/seeded_rng.ts";
+import type { GaussianHmm } from "../../models/hmm/gaussian_hmm.ts";
+import { OnlineHmmFilter } from "../../models/hmm/online_hmm_filter.ts";
+import { prepareHmm } from "../../models/hmm/prepared_hmm.ts";
+import { sampleHmm } from "../../models/hmm/_sample_hmm.ts";
 
 /** A K=4, D=4 model with a sticky chain; full covariances are AR(1)-style correlated. */
 function model(covarianceType: "diag" | "full"): GaussianHmm {

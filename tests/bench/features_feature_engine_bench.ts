@@ -1,11 +1,11 @@
 // Per-bar cost of the feature step (`deno bench models/features/`); not a test.
-import { randomWalkBars } from "./_test_support.ts";
-import { FEATURE_SCHEMA_V1, FEATURE_SCHEMA_V2 } from "./bar_feature_schema.ts";
-import type { FeatureBar } from "./feature_bar.ts";
-import { FeatureEngine } from "./feature_engine.ts";
-import type { FeaturePipeline } from "./feature_pipeline.ts";
-import { MacroMicroFeatures } from "./macro_micro_features.ts";
-import { MACRO_MICRO_SCHEMA } from "./macro_micro_schema.ts";
+import { randomWalkBars } from "../../models/features/_test_support.ts";
+import { FEATURE_SCHEMA_V1, FEATURE_SCHEMA_V2 } from "../../models/features/bar_feature_schema.ts";
+import type { FeatureBar } from "../../models/features/feature_bar.ts";
+import { FeatureEngine } from "../../models/features/feature_engine.ts";
+import type { FeaturePipeline } from "../../models/features/feature_pipeline.ts";
+import { MacroMicroFeatures } from "../../models/features/macro_micro_features.ts";
+import { MACRO_MICRO_SCHEMA } from "../../models/features/macro_micro_schema.ts";
 
 const SOURCE = randomWalkBars(1, 10_000);
 

@@ -1,4 +1,4 @@
-import { checkSymbolGuards, type SymbolGuardInput } from "./check_symbol_guards.ts";
+import { checkSymbolGuards, type SymbolGuardInput } from "../../models/risk/check_symbol_guards.ts";
 
 const LIMITS = {
   minConf: 0.6,

@@ -1,5 +1,5 @@
-import { SeededRng } from "../seeded_rng.ts";
-import { CovarianceTracker } from "./covariance_tracker.ts";
+import { SeededRng } from "../../models/seeded_rng.ts";
+import { CovarianceTracker } from "../../models/risk/covariance_tracker.ts";
 
 const N = 5;
 const tracker = new CovarianceTracker(["BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT", "XRPUSDT"], {
