@@ -220,6 +220,7 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
 
   let events = 0, batches = 0, orders = 0, fills = 0;
   let lastEquity: number | null = null;
+  let lastTs = options.tradeFrom;
   const lastQuotes = new Map<string, { bid: number; ask: number }>();
   const standing = new Map<string, IntentProposed>();
   /** Open LIMIT orders: client id → [symbol, time from which the TTL cancels it]. */
@@ -408,7 +409,9 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
       decided.push(d);
       observer.decisions?.(d);
     }
-    await recorder.tell({ type: "decisions.recorded", ts: p.batch.seq, batches: decided });
+    const M = p.openTime.length;
+    lastTs = p.openTime[M - 1] + interval - 1;
+    await recorder.tell({ type: "decisions.recorded", ts: lastTs, batches: decided });
     const intents = new Map<number, IntentProposed[]>();
     const guards = new Map<number, GuardRecorded[]>();
     for (const d of decided) {
@@ -416,7 +419,6 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
       for (const g of d.guards) push(guards, g.ts, g);
     }
     let start = 0;
-    const M = p.openTime.length;
     for (let i = 0; i < M; i++) {
       const t = p.openTime[i], closeTs = t + interval - 1;
       let due = false;
@@ -444,9 +446,8 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
       check();
     }
     batches++;
-    const last = p.openTime[M - 1];
     observer.progress?.({
-      ts: last + interval - 1,
+      ts: lastTs,
       batches,
       events,
       orders,
@@ -468,7 +469,7 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
     check();
     return await recorder.ask({
       type: "run.finish",
-      ts: options.tradeFrom,
+      ts: lastTs,
       info: options.info,
       events,
       restarts: restarts(),
