@@ -134,6 +134,8 @@ export class ActorRef<D extends AnyActorDefinition> {
   #highestDone = 0;
   #asks = new Map<number, PendingAsk>();
   #crashCounts = new Map<number, number>();
+  // The last injected (chaos) crash, so the next incarnation resumes past it.
+  #chaosCrash = { seq: 0, event: 0 };
   #current: Incarnation | null = null;
   #starts = 0;
   #stats: ActorStats = {
@@ -237,6 +239,11 @@ export class ActorRef<D extends AnyActorDefinition> {
         config: this.#config,
         snapshot: this.#snapshot,
         chaos: ctx.chaos ?? this.#chaos,
+        chaosResume: {
+          doneSeq: this.#highestDone,
+          seq: this.#chaosCrash.seq,
+          fromEvent: this.#chaosCrash.seq > this.#highestDone ? this.#chaosCrash.event + 1 : 0,
+        },
         snapshotEvery: this.#snapshotEvery,
         clock: this.#actorClock,
       });
@@ -411,6 +418,7 @@ export class ActorRef<D extends AnyActorDefinition> {
         if (envelope.reason === "exception" && !envelope.chaos) {
           this.#noteCrash(envelope.seq, envelope.message);
         }
+        if (envelope.chaos) this.#chaosCrash = { seq: envelope.seq, event: envelope.event ?? 0 };
         return inc.finish({ kind: "crashed", reason: envelope.reason, message: envelope.message });
       case "stopped":
         return inc.finish({ kind: "normal" });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ChaosPolicySchema } from "../supervisors/chaos_policy.ts";
+import { ChaosPolicySchema, ChaosResumeSchema } from "../supervisors/chaos_policy.ts";
 
 /**
  * The envelopes that cross the transport between a host (the `ActorRef` side) and the runner
@@ -24,6 +24,8 @@ export const InitEnvelope = z.object({
   snapshot: z.object({ seq: z.number().int().nonnegative(), at: z.number(), state: z.unknown() })
     .nullable(),
   chaos: ChaosPolicySchema.nullable(),
+  /** Where chaos resumes after earlier incarnations crashed (see `ChaosResume`). */
+  chaosResume: ChaosResumeSchema,
   snapshotEvery: z.number().int().nonnegative(),
   clock: z.enum(["wall", "event"]),
 });
@@ -79,6 +81,8 @@ export const ActorEnvelope = z.discriminatedUnion("k", [
     message: z.string(),
     seq: z.number().int().nonnegative(),
     chaos: z.boolean(),
+    /** For an injected crash: the event of message `seq` it crashed at. */
+    event: z.number().int().nonnegative().optional(),
   }),
   /** Stopped normally (asked to, or `ctx.stop()`), after message `seq`. */
   z.object({ k: z.literal("stopped"), seq: z.number().int().nonnegative() }),

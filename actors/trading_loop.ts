@@ -79,7 +79,7 @@ export interface TradingLoopOptions {
   outDir: string;
   /** What `summary.json` says besides the counts. */
   info: RunInfo;
-  /** `--chaos-crash-rate`: symbol actors crash on that fraction of messages. @default {null} */
+  /** `--chaos-crash-rate`: symbol actors crash on that fraction of bars (events). @default {null} */
   chaos?: { crashRate: number; seed: number } | null;
   /** Where symbol actors run: `worker` (one Web Worker each) or `local` (tests). @default {"worker"} */
   symbolHost?: "worker" | "local";
