@@ -313,6 +313,10 @@ export function serveActor(transport: Transport, resolve: DefinitionResolver): A
         }
         start(envelope);
         return;
+      case "preload":
+        // Warms the module cache; `start` resolves the same URL again, then without a load.
+        if (phase === "waiting") resolve(envelope.url, envelope.name).catch(() => {});
+        return;
       case "ping":
         transport.post({ k: "pong", n: envelope.n });
         return;

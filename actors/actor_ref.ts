@@ -18,8 +18,12 @@ import { zodReason } from "./_zod_reason.ts";
 import type { ChaosPolicy } from "../supervisors/chaos_policy.ts";
 import type { Child, ChildExit } from "../supervisors/child.ts";
 
-/** Starts one incarnation: a fresh transport whose other end serves the actor (Worker or local). */
-export type Launcher = (id: string) => Transport;
+/**
+ * Starts one incarnation: a fresh transport whose other end serves the actor (Worker or local).
+ * `dispose`, when present, releases what the launcher keeps between incarnations (a spare
+ * Worker); the ref calls it when it is stopped.
+ */
+export type Launcher = ((id: string) => Transport) & { dispose?: () => void };
 
 /** How an actor is run and delivered to; every field but `config` has a default. */
 export interface ActorOptions<D extends AnyActorDefinition> {
@@ -312,6 +316,7 @@ export class ActorRef<D extends AnyActorDefinition> {
   /** Asks the running incarnation to stop normally after the messages already sent. */
   async stop(graceMs = 5000): Promise<void> {
     await this.#current?.stop(graceMs);
+    this.#launch.dispose?.();
   }
 
   /** Terminates the running incarnation at once; it ends as `terminated`. */

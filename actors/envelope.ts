@@ -39,6 +39,12 @@ export const HostEnvelope = z.discriminatedUnion("k", [
   z.object({ k: z.literal("tell"), seq: Seq, m: z.unknown() }),
   /** A message whose handler's return value is the reply. */
   z.object({ k: z.literal("ask"), seq: Seq, m: z.unknown() }),
+  /**
+   * Sent to a spare Worker before it is needed: import the definition now, so that a restart
+   * only has to send `init` (see `workerActor`'s `warmSpare`). Unanswered; a failure to load
+   * shows at `init`.
+   */
+  z.object({ k: z.literal("preload"), url: z.string().min(1), name: z.string().min(1) }),
   /** Heartbeat; answered with `pong` between two messages. */
   z.object({ k: z.literal("ping"), n: z.number().int() }),
   /** Stop after the messages already sent: final snapshot, then `stopped`. */

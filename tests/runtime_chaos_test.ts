@@ -61,6 +61,7 @@ Deno.test("a deterministic Worker actor crashed by chaos over 100 times ends exa
   const outputs: Array<[number, CounterOutbox]> = [];
   const chaotic = workerActor(counterActor, {
     ...common,
+    warmSpare: true, // restarts take a prepared Worker; the clean run below starts cold
     snapshotEvery: 10,
     window: 4,
     onEmit: (message, seq) => outputs.push([seq, message]),
