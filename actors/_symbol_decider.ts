@@ -136,8 +136,12 @@ export class SymbolDecider {
     return this.#firstDecisionTs;
   }
 
-  /** Decides every bar of `batch` (see the class comment) and returns the batch's output. */
-  decide(batch: MarketBatch): DecisionBatch {
+  /**
+   * Decides every bar of `batch` (see the class comment) and returns the batch's output.
+   * `beginBar` is called before each bar touches the state (the actor passes
+   * `ctx.beginEvent`, so chaos can crash between two bars).
+   */
+  decide(batch: MarketBatch, beginBar?: () => void): DecisionBatch {
     const n = batch.length, K = this.runtime.states, cfg = this.#config;
     const interval = cfg.intervalMs;
     const barTs = new Float64Array(n), state = new Int32Array(n), macroState = new Int32Array(n);
@@ -151,6 +155,7 @@ export class SymbolDecider {
     const bar = this.#bar, out = this.#decision;
 
     for (let i = 0; i < n; i++) {
+      beginBar?.();
       bar.openTime = batch.openTime[i];
       bar.open = batch.open[i];
       bar.high = batch.high[i];

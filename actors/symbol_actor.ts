@@ -133,7 +133,7 @@ export const symbolActor = defineActor({
       handle(msg: SymbolInbox) {
         switch (msg.type) {
           case "market.batch":
-            ctx.emit(decider.decide(msg));
+            ctx.emit(decider.decide(msg, ctx.beginEvent));
             return;
           default:
             return assertNever(msg.type);

@@ -79,7 +79,7 @@ export interface TradingLoopOptions {
   outDir: string;
   /** What `summary.json` says besides the counts. */
   info: RunInfo;
-  /** `--chaos-crash-rate`: symbol actors crash on that fraction of messages. @default {null} */
+  /** `--chaos-crash-rate`: symbol actors crash on that fraction of bars (events). @default {null} */
   chaos?: { crashRate: number; seed: number } | null;
   /** Where symbol actors run: `worker` (one Web Worker each) or `local` (tests). @default {"worker"} */
   symbolHost?: "worker" | "local";
@@ -143,9 +143,9 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
     for (const q of queues) for (const w of q.waiters.splice(0)) w.reject(error);
   };
 
-  const host = options.symbolHost === "local" ? localActor : workerActor;
+  const local = options.symbolHost === "local";
   const symbolRefs = symbols.map((symbol, i) =>
-    host(symbolActor, {
+    (local ? localActor : workerActor)(symbolActor, {
       id: `symbol.${symbol}`,
       config: symbolActorConfig(options, symbol),
       snapshotEvery: 1,
@@ -154,6 +154,8 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
       window: 8,
       missedHeartbeats: 10,
       startTimeoutMs: 30_000,
+      // Under chaos the symbol actors restart hundreds of times: keep a Worker ready.
+      ...(local ? {} : { warmSpare: chaos !== null }),
       onEmit: (batch) => {
         const q = queues[i];
         const w = q.waiters.shift();
