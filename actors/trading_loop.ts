@@ -516,6 +516,22 @@ function symbolActorConfig(options: TradingLoopOptions, symbol: string): SymbolA
       minVolBp: s.minVolBp,
       notionalFloorQuote: s.notionalFloorQuote,
     },
+    policy: {
+      horizonBars: s.priorHorizonBars,
+      edgeHalfLifeBars: s.edgeHalfLifeBars,
+      entryEdgeBp: s.entryEdgeBp,
+      exitEdgeBp: s.exitEdgeBp,
+      minHoldBars: s.minHoldBars,
+      earlyExitEdgeBp: s.earlyExitEdgeBp,
+    },
+    retargetFraction: s.retargetFraction,
+    drift: {
+      threshold: s.drift.thresholdNats,
+      clearBelow: s.drift.clearBelowNats,
+      forgetting: s.drift.forgetting,
+      priorWeight: s.drift.priorWeight,
+      warmup: s.drift.warmupBars,
+    },
     guards: {
       minConf: s.minConf,
       baseSpreadBp: s.baseSpreadBp,
