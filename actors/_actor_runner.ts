@@ -3,7 +3,13 @@ import { type Clock, ManualClock, WallClock } from "./clock.ts";
 import { HostEnvelope, type InitEnvelope } from "./envelope.ts";
 import type { Transport } from "./transport.ts";
 import { zodReason } from "./_zod_reason.ts";
-import { chaosAppliesTo, chaosShouldCrash } from "../supervisors/chaos_policy.ts";
+import {
+  chaosAppliesTo,
+  chaosCrashesAt,
+  chaosMayCrash,
+  type ChaosResume,
+  NO_CHAOS_RESUME,
+} from "../supervisors/chaos_policy.ts";
 
 /** Finds the definition named `name` exported by the module at `url`. */
 export type DefinitionResolver = (url: string, name: string) => Promise<AnyActorDefinition>;
@@ -37,6 +43,11 @@ export function serveActor(transport: Transport, resolve: DefinitionResolver): A
   let eventClock: ManualClock | null = null;
   let clock: Clock = new WallClock();
   let chaos: InitEnvelope["chaos"] = null;
+  let chaosResume: ChaosResume = NO_CHAOS_RESUME;
+  // Events marked in the message being handled, and the injected crash if one fired there (kept
+  // even if the handler swallowed the throw: the crash happens all the same).
+  let eventIndex = 0;
+  let injectedAt = -1;
   let applied = 0;
   let lastSnapshotSeq = 0;
   let handlingSeq = 0;
@@ -55,12 +66,39 @@ export function serveActor(transport: Transport, resolve: DefinitionResolver): A
     }
   };
 
-  const crash = (reason: "exception" | "error", error: unknown, seq: number, chaos: boolean) => {
+  const crash = (
+    reason: "exception" | "error",
+    error: unknown,
+    seq: number,
+    chaos: boolean,
+    event?: number,
+  ) => {
     if (phase === "ended") return;
     phase = "ended";
     queue.length = 0;
     outputs = null;
-    transport.post({ k: "crashed", reason, message: describe(error), seq, chaos });
+    const envelope: Record<string, unknown> = {
+      k: "crashed",
+      reason,
+      message: describe(error),
+      seq,
+      chaos,
+    };
+    if (event !== undefined) envelope.event = event;
+    transport.post(envelope);
+  };
+
+  // Throws the injected crash when chaos picks event `event` of the message being handled.
+  const chaosPoint = (event: number) => {
+    if (
+      injectedAt < 0 && chaosMayCrash(chaosResume, handlingSeq, event) &&
+      chaosCrashesAt(chaos!, { actorId, seq: handlingSeq, event })
+    ) {
+      injectedAt = event;
+      throw new Error(
+        `Chaos crash injected into actor ${actorId}: seq=${handlingSeq}, event=${event}`,
+      );
+    }
   };
 
   const ctx: ActorContext<unknown> = {
@@ -85,6 +123,26 @@ export function serveActor(transport: Transport, resolve: DefinitionResolver): A
       stopRequested = true;
       if (phase === "running" && outputs === null) queueMicrotask(() => finishIfStopRequested());
     },
+    beginEvent() {
+      if (chaos === null || outputs === null) return;
+      chaosPoint(eventIndex++);
+    },
+  };
+
+  // After the handler: a message that marked no event is one event (event 0). Returns false when
+  // chaos crashed this message (the crash is already reported).
+  const chaosAfter = (seq: number): boolean => {
+    if (chaos === null) return true;
+    if (injectedAt < 0 && eventIndex === 0) {
+      try {
+        chaosPoint(0);
+      } catch {
+        // reported below
+      }
+    }
+    if (injectedAt < 0) return true;
+    crash("exception", new Error(`Chaos crash injected`), seq, true, injectedAt);
+    return false;
   };
 
   const takeSnapshot = (seq: number): boolean => {
@@ -146,34 +204,34 @@ export function serveActor(transport: Transport, resolve: DefinitionResolver): A
     const out: unknown[] = [];
     outputs = out;
     handlingSeq = seq;
-    let injected = false;
+    eventIndex = 0;
+    injectedAt = -1;
     let result: unknown;
     try {
-      if (chaos !== null && chaosShouldCrash(chaos, { actorId, seq, attempt })) {
-        injected = true;
-        throw new Error(
-          `Chaos crash injected into actor ${actorId}: seq=${seq}, attempt=${attempt}`,
-        );
-      }
       if (eventClock !== null) {
         const ts = (message as { ts?: unknown }).ts;
         if (typeof ts === "number" && ts > eventClock.now()) eventClock.set(ts);
       }
       result = behavior!.handle(message);
     } catch (error) {
-      crash("exception", error, seq, injected);
+      if (injectedAt >= 0) crash("exception", error, seq, true, injectedAt);
+      else crash("exception", error, seq, false);
       return undefined;
     }
     if (isThenable(result)) {
       return Promise.resolve(result).then(
         (reply) => {
-          if (phase === "ended") return;
+          if (phase === "ended" || !chaosAfter(seq)) return;
           outputs = null;
           complete(work, t0, out, reply);
         },
-        (error) => crash("exception", error, seq, false),
+        (error) => {
+          if (injectedAt >= 0) crash("exception", error, seq, true, injectedAt);
+          else crash("exception", error, seq, false);
+        },
       );
     }
+    if (!chaosAfter(seq)) return undefined;
     outputs = null;
     complete(work, t0, out, result);
     return undefined;
@@ -223,6 +281,7 @@ export function serveActor(transport: Transport, resolve: DefinitionResolver): A
         if (eventClock !== null && init.snapshot.at > 0) eventClock.set(init.snapshot.at);
       }
       chaos = chaosAppliesTo(init.chaos, actorId) ? init.chaos : null;
+      chaosResume = init.chaosResume;
     } catch (error) {
       crash("error", error, 0, false);
       return;
@@ -253,6 +312,10 @@ export function serveActor(transport: Transport, resolve: DefinitionResolver): A
           return;
         }
         start(envelope);
+        return;
+      case "preload":
+        // Warms the module cache; `start` resolves the same URL again, then without a load.
+        if (phase === "waiting") resolve(envelope.url, envelope.name).catch(() => {});
         return;
       case "ping":
         transport.post({ k: "pong", n: envelope.n });

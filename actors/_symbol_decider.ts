@@ -31,13 +31,16 @@ const GUARD_BIT = new Map<string, number>(SYMBOL_GUARD_BITS.map((code, i) => [co
  * Deterministic: the same state and the same batch give the same state and the same output, which
  * is what makes a restart from a snapshot plus a replay exact.
  *
- * Intents: the decider remembers the position it last proposed (`desiredQty`, 0 at start). A bar
- * proposes an intent when the policy trades (no NOTIONAL/DATA reason) and its target differs from
- * `desiredQty` by at least `notionalFloorQuote` at the bar's close and by at least
- * `retargetFraction` of the larger of the two (a hysteresis: the sized target moves with the
- * posterior every bar), or one of them is 0 and the other not; and only when the symbol guards
- * pass. A reduction (target below `desiredQty`) is an
- * exit for the guards (DATA and STALE only). A blocked change is recorded as one symbol-level
+ * Intents: the decider remembers the position it last proposed (`desiredQty`, 0 at start) and
+ * hands it to the policy as `heldQty`, so the policy's entry/exit hysteresis and minimum holding
+ * time follow what was actually proposed (a blocked entry leaves the policy flat). The policy also
+ * gets the macro posterior, so the risk bias it sizes with, and that scales the symbol guards'
+ * thresholds, is the posterior-weighted one. A bar proposes an intent when the policy trades (no
+ * NOTIONAL/DATA reason) and its target differs from `desiredQty` by at least
+ * `notionalFloorQuote` at the bar's close and by at least `retargetFraction` of the larger of the
+ * two (a hysteresis: the sized target moves with the posterior every bar), or one of them is 0
+ * and the other not; and only when the symbol guards pass. A reduction (target below
+ * `desiredQty`) is an exit for the guards (DATA and STALE only). A blocked change is recorded as one symbol-level
  * guard row per episode: a new row only when the side or the reasons change, or after an intent
  * passed, so a guard that keeps firing bar after bar writes one row, not one per minute.
  */
@@ -64,8 +67,9 @@ export class SymbolDecider {
 
   /**
    * Builds the model runtime from the model file text. Throws `RangeError` when `tradeFrom` is
-   * before the model's `tradableFrom` (it would trade its own training data: look-ahead), and what
-   * `parseModelFile` throws for a bad file.
+   * before the model's `tradableFrom` (it would trade its own training data: look-ahead) or when
+   * the model's prior horizon is not `policy.horizonBars` (the edge thresholds would mean another
+   * thing), and what `parseModelFile` throws for a bad file.
    */
   constructor(config: SymbolActorConfig) {
     this.#config = config;
@@ -81,13 +85,20 @@ export class SymbolDecider {
         `Cannot trade ${config.symbol} from ${config.tradeFrom} with model ${rt.id}: it was trained until ${rt.tradableFrom} (look-ahead)`,
       );
     }
+    if (rt.horizon !== config.policy.horizonBars) {
+      throw new RangeError(
+        `Cannot run model ${rt.id} for ${config.symbol}: its state priors are over ${rt.horizon} bars, the config's priorHorizonBars is ${config.policy.horizonBars} (train with --horizon ${config.policy.horizonBars})`,
+      );
+    }
     this.runtime = rt;
     this.#tradeFrom = config.tradeFrom;
     this.#pipeline = rt.createPipeline();
     this.#filter = rt.createFilter();
     this.#monitor = new TransitionMonitor(rt.flat.model.transmat, {
       threshold: config.drift.threshold,
+      clearBelow: config.drift.clearBelow,
       forgetting: config.drift.forgetting,
+      priorWeight: config.drift.priorWeight,
       warmup: config.drift.warmup,
     });
     this.#policy = new Policy({
@@ -100,6 +111,11 @@ export class SymbolDecider {
       minQty: config.sizing.minQty,
       notionalFloor: config.sizing.notionalFloorQuote,
       minVolBp: config.sizing.minVolBp,
+      edgeHalfLifeBars: config.policy.edgeHalfLifeBars,
+      entryEdgeBp: config.policy.entryEdgeBp,
+      exitEdgeBp: config.policy.exitEdgeBp,
+      minHoldBars: config.policy.minHoldBars,
+      earlyExitEdgeBp: config.policy.earlyExitEdgeBp,
     });
     this.#limits = config.guards;
     this.#scaling = config.scaling;
@@ -120,8 +136,12 @@ export class SymbolDecider {
     return this.#firstDecisionTs;
   }
 
-  /** Decides every bar of `batch` (see the class comment) and returns the batch's output. */
-  decide(batch: MarketBatch): DecisionBatch {
+  /**
+   * Decides every bar of `batch` (see the class comment) and returns the batch's output.
+   * `beginBar` is called before each bar touches the state (the actor passes
+   * `ctx.beginEvent`, so chaos can crash between two bars).
+   */
+  decide(batch: MarketBatch, beginBar?: () => void): DecisionBatch {
     const n = batch.length, K = this.runtime.states, cfg = this.#config;
     const interval = cfg.intervalMs;
     const barTs = new Float64Array(n), state = new Int32Array(n), macroState = new Int32Array(n);
@@ -135,6 +155,7 @@ export class SymbolDecider {
     const bar = this.#bar, out = this.#decision;
 
     for (let i = 0; i < n; i++) {
+      beginBar?.();
       bar.openTime = batch.openTime[i];
       bar.open = batch.open[i];
       bar.high = batch.high[i];
@@ -168,12 +189,14 @@ export class SymbolDecider {
         {
           logPosterior: filter.flatFilter.logPosterior,
           macroState: m,
+          macroPosterior: filter.macroPosterior,
           realizedVol,
           price: bar.close,
+          heldQty: this.#desiredQty,
         },
         out,
       );
-      const bias = this.runtime.riskBias[m];
+      const bias = out.riskBias;
       const volBp = realizedVol * 1e4;
       if (this.#firstDecisionTs === null) this.#firstDecisionTs = ts;
       this.#decisions++;
@@ -283,6 +306,7 @@ export class SymbolDecider {
       pipeline: this.#pipeline.snapshot(),
       filter: this.#filter.flatFilter.snapshot(),
       monitor: this.#monitor.snapshot(),
+      policy: this.#policy.snapshot(),
       desiredQty: this.#desiredQty,
       episode: this.#episode,
       prev: this.#prev === null ? null : [this.#prev.high, this.#prev.low, this.#prev.close],
@@ -304,6 +328,7 @@ export class SymbolDecider {
     }
     this.#filter.flatFilter.restore(s.filter);
     this.#monitor.restore(s.monitor);
+    this.#policy.restore(s.policy);
     this.#desiredQty = s.desiredQty;
     this.#episode = s.episode;
     this.#prev = s.prev === null ? null : { high: s.prev[0], low: s.prev[1], close: s.prev[2] };

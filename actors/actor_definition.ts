@@ -25,6 +25,13 @@ export interface ActorContext<Out> {
   emit(message: Out): void;
   /** Ends this actor normally once the current message has been handled. */
   stop(): void;
+  /**
+   * Marks the start of one event inside the message being handled (one bar of a market batch).
+   * Chaos (`--chaos-crash-rate`) decides per event, so a batch actor calls this once per event
+   * before it touches its state for that event; it may throw the injected crash. An actor that
+   * never calls it has one event per message. Costs a comparison when chaos is off.
+   */
+  beginEvent(): void;
 }
 
 /** A live actor instance: built fresh by `create()` on every (re)start. */

@@ -18,8 +18,12 @@ import { zodReason } from "./_zod_reason.ts";
 import type { ChaosPolicy } from "../supervisors/chaos_policy.ts";
 import type { Child, ChildExit } from "../supervisors/child.ts";
 
-/** Starts one incarnation: a fresh transport whose other end serves the actor (Worker or local). */
-export type Launcher = (id: string) => Transport;
+/**
+ * Starts one incarnation: a fresh transport whose other end serves the actor (Worker or local).
+ * `dispose`, when present, releases what the launcher keeps between incarnations (a spare
+ * Worker); the ref calls it when it is stopped.
+ */
+export type Launcher = ((id: string) => Transport) & { dispose?: () => void };
 
 /** How an actor is run and delivered to; every field but `config` has a default. */
 export interface ActorOptions<D extends AnyActorDefinition> {
@@ -134,6 +138,8 @@ export class ActorRef<D extends AnyActorDefinition> {
   #highestDone = 0;
   #asks = new Map<number, PendingAsk>();
   #crashCounts = new Map<number, number>();
+  // The last injected (chaos) crash, so the next incarnation resumes past it.
+  #chaosCrash = { seq: 0, event: 0 };
   #current: Incarnation | null = null;
   #starts = 0;
   #stats: ActorStats = {
@@ -237,6 +243,11 @@ export class ActorRef<D extends AnyActorDefinition> {
         config: this.#config,
         snapshot: this.#snapshot,
         chaos: ctx.chaos ?? this.#chaos,
+        chaosResume: {
+          doneSeq: this.#highestDone,
+          seq: this.#chaosCrash.seq,
+          fromEvent: this.#chaosCrash.seq > this.#highestDone ? this.#chaosCrash.event + 1 : 0,
+        },
         snapshotEvery: this.#snapshotEvery,
         clock: this.#actorClock,
       });
@@ -305,6 +316,7 @@ export class ActorRef<D extends AnyActorDefinition> {
   /** Asks the running incarnation to stop normally after the messages already sent. */
   async stop(graceMs = 5000): Promise<void> {
     await this.#current?.stop(graceMs);
+    this.#launch.dispose?.();
   }
 
   /** Terminates the running incarnation at once; it ends as `terminated`. */
@@ -411,6 +423,7 @@ export class ActorRef<D extends AnyActorDefinition> {
         if (envelope.reason === "exception" && !envelope.chaos) {
           this.#noteCrash(envelope.seq, envelope.message);
         }
+        if (envelope.chaos) this.#chaosCrash = { seq: envelope.seq, event: envelope.event ?? 0 };
         return inc.finish({ kind: "crashed", reason: envelope.reason, message: envelope.message });
       case "stopped":
         return inc.finish({ kind: "normal" });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ChaosPolicySchema } from "../supervisors/chaos_policy.ts";
+import { ChaosPolicySchema, ChaosResumeSchema } from "../supervisors/chaos_policy.ts";
 
 /**
  * The envelopes that cross the transport between a host (the `ActorRef` side) and the runner
@@ -24,6 +24,8 @@ export const InitEnvelope = z.object({
   snapshot: z.object({ seq: z.number().int().nonnegative(), at: z.number(), state: z.unknown() })
     .nullable(),
   chaos: ChaosPolicySchema.nullable(),
+  /** Where chaos resumes after earlier incarnations crashed (see `ChaosResume`). */
+  chaosResume: ChaosResumeSchema,
   snapshotEvery: z.number().int().nonnegative(),
   clock: z.enum(["wall", "event"]),
 });
@@ -37,6 +39,12 @@ export const HostEnvelope = z.discriminatedUnion("k", [
   z.object({ k: z.literal("tell"), seq: Seq, m: z.unknown() }),
   /** A message whose handler's return value is the reply. */
   z.object({ k: z.literal("ask"), seq: Seq, m: z.unknown() }),
+  /**
+   * Sent to a spare Worker before it is needed: import the definition now, so that a restart
+   * only has to send `init` (see `workerActor`'s `warmSpare`). Unanswered; a failure to load
+   * shows at `init`.
+   */
+  z.object({ k: z.literal("preload"), url: z.string().min(1), name: z.string().min(1) }),
   /** Heartbeat; answered with `pong` between two messages. */
   z.object({ k: z.literal("ping"), n: z.number().int() }),
   /** Stop after the messages already sent: final snapshot, then `stopped`. */
@@ -79,6 +87,8 @@ export const ActorEnvelope = z.discriminatedUnion("k", [
     message: z.string(),
     seq: z.number().int().nonnegative(),
     chaos: z.boolean(),
+    /** For an injected crash: the event of message `seq` it crashed at. */
+    event: z.number().int().nonnegative().optional(),
   }),
   /** Stopped normally (asked to, or `ctx.stop()`), after message `seq`. */
   z.object({ k: z.literal("stopped"), seq: z.number().int().nonnegative() }),

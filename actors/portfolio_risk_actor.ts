@@ -50,6 +50,8 @@ export const RiskActorConfig = z.object({
     globalNotionalBudgetQuote: Pos,
     maxGrossExposureFraction: Pos,
     globalCooldownMs: z.number().int().min(0),
+    /** The DD guard's trailing window of the peak, ms; absent: the all-time peak. */
+    drawdownWindowMs: z.number().int().positive().optional(),
     maxDrawdown: z.object({
       defaultFraction: Pos,
       byState: z.record(z.string(), Pos),
@@ -157,7 +159,10 @@ export const portfolioRiskActor = defineActor({
   create(config) {
     const symbols = config.symbols.map((s) => s.symbol);
     const bySymbol = new Map(config.symbols.map((s) => [s.symbol, s]));
-    let book = new RiskBook({ cashQuote: config.cashQuote });
+    let book = new RiskBook({
+      cashQuote: config.cashQuote,
+      drawdownWindowMs: config.budget.drawdownWindowMs,
+    });
     let covariance = new CovarianceTracker(symbols, {
       halfLifeBars: config.budget.correlation.ewmaHalfLifeBars,
     });

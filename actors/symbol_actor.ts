@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { FeatureEngineSnapshot } from "../models/features/feature_engine.ts";
 import { MacroMicroSnapshot } from "../models/features/macro_micro_features.ts";
+import { PolicySnapshot } from "../models/policy/policy.ts";
 import { defineActor } from "./actor_definition.ts";
 import { SymbolName } from "./messages/_fields.ts";
 import { DecisionBatch } from "./messages/decision_batch.ts";
@@ -13,10 +14,11 @@ const Pos = z.number().positive();
 /**
  * What a symbol actor is started with (structured-clone data, validated where it runs): the
  * symbol, the model file's text (parsed and checked again in the actor, so a Worker needs nothing
- * else), the symbol's sizing and guard settings (fields of `config.symbols.<SYMBOL>`), the risk
- * bias scaling (`config.risk.riskBiasScaling`), the price grid and spread cap of the exchange's
- * derived book, and the first bar open time it may decide (`tradeFrom` ≥ the model's
- * `tradableFrom`, else it refuses to start).
+ * else), the symbol's sizing, policy, guard and drift monitor settings (fields of
+ * `config.symbols.<SYMBOL>`), the risk bias scaling (`config.risk.riskBiasScaling`), the price
+ * grid and spread cap of the exchange's derived book, and the first bar open time it may decide
+ * (`tradeFrom` ≥ the model's `tradableFrom`, else it refuses to start). No defaults hide here
+ * except the bar length: the run configuration names every setting.
  */
 export const SymbolActorConfig = z.object({
   symbol: SymbolName,
@@ -27,6 +29,15 @@ export const SymbolActorConfig = z.object({
     maxQty: Pos,
     minVolBp: Pos,
     notionalFloorQuote: NonNeg,
+  }),
+  /** The policy's hysteresis (see `Policy`); `horizonBars` must be the model's prior horizon. */
+  policy: z.object({
+    horizonBars: z.number().int().positive(),
+    edgeHalfLifeBars: z.number().min(0),
+    entryEdgeBp: z.number(),
+    exitEdgeBp: z.number(),
+    minHoldBars: z.number().int().nonnegative(),
+    earlyExitEdgeBp: z.number(),
   }),
   guards: z.object({
     minConf: z.number().min(0).max(1),
@@ -47,27 +58,31 @@ export const SymbolActorConfig = z.object({
   intervalMs: z.number().int().positive().default(60_000),
   /**
    * Hysteresis of the proposed target: a new intent needs a change of at least this fraction of
-   * the larger of the old and new target (entries and exits always pass). @default {0.25}
+   * the larger of the old and new target (entries and exits always pass).
    */
-  retargetFraction: z.number().min(0).max(1).default(0.25),
+  retargetFraction: z.number().min(0).max(1),
   /** First bar open time (ms) that is decided; earlier bars only warm the features. */
   tradeFrom: z.number().int(),
   /** The transition monitor (drift of the live chain from the trained one). */
   drift: z.object({
-    /** KL rate, nats per step, above which drift is flagged. @default {0.05} */
-    threshold: Pos.default(0.05),
-    /** @default {0.995} */
-    forgetting: z.number().gt(0).lt(1).default(0.995),
-    /** Transitions before drift may be flagged. @default {240} */
-    warmup: z.number().int().nonnegative().default(240),
-  }).prefault({}),
+    /** KL rate, nats per step, above which drift is flagged. */
+    threshold: Pos,
+    /** KL rate below which a flagged drift clears (< threshold). */
+    clearBelow: NonNeg,
+    /** Forgetting factor of the live counts per step. */
+    forgetting: z.number().gt(0).lt(1),
+    /** Pseudo-transitions per row from the trained matrix. */
+    priorWeight: Pos,
+    /** Transitions before drift may be flagged. */
+    warmup: z.number().int().nonnegative(),
+  }),
 });
 /** A symbol actor's configuration as a caller writes it. */
 export type SymbolActorConfigInput = z.input<typeof SymbolActorConfig>;
 /** A parsed symbol actor configuration. */
 export type SymbolActorConfig = z.output<typeof SymbolActorConfig>;
 
-/** The symbol actor's state: features, filter, monitor and what it last proposed. */
+/** The symbol actor's state: features, filter, monitor, policy and what it last proposed. */
 export const SymbolActorSnapshot = z.object({
   pipeline: z.union([FeatureEngineSnapshot, MacroMicroSnapshot]),
   filter: z.object({
@@ -81,6 +96,7 @@ export const SymbolActorSnapshot = z.object({
     drift: z.boolean(),
     kl: z.number().nullable(),
   }),
+  policy: PolicySnapshot,
   desiredQty: z.number().nonnegative(),
   episode: z.string().nullable(),
   prev: z.tuple([z.number(), z.number(), z.number()]).nullable(),
@@ -117,7 +133,7 @@ export const symbolActor = defineActor({
       handle(msg: SymbolInbox) {
         switch (msg.type) {
           case "market.batch":
-            ctx.emit(decider.decide(msg));
+            ctx.emit(decider.decide(msg, ctx.beginEvent));
             return;
           default:
             return assertNever(msg.type);

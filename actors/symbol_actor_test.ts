@@ -31,6 +31,22 @@ async function config(kind: "hmm" | "h2", tradeFrom: number): Promise<SymbolActo
       minVolBp: s.minVolBp,
       notionalFloorQuote: s.notionalFloorQuote,
     },
+    policy: {
+      horizonBars: s.priorHorizonBars,
+      edgeHalfLifeBars: s.edgeHalfLifeBars,
+      entryEdgeBp: s.entryEdgeBp,
+      exitEdgeBp: s.exitEdgeBp,
+      minHoldBars: s.minHoldBars,
+      earlyExitEdgeBp: s.earlyExitEdgeBp,
+    },
+    retargetFraction: s.retargetFraction,
+    drift: {
+      threshold: s.drift.thresholdNats,
+      clearBelow: s.drift.clearBelowNats,
+      forgetting: s.drift.forgetting,
+      priorWeight: s.drift.priorWeight,
+      warmup: s.drift.warmupBars,
+    },
     guards: {
       minConf: s.minConf,
       baseSpreadBp: s.baseSpreadBp,
@@ -168,4 +184,58 @@ Deno.test("SymbolDecider turns QA flags into DATA and STALE guard bits", async (
   assert.equal(bits(at) & 1, 1, "DATA is bit 0");
   assert.equal(bits(at + 1) & 2, 2, "STALE is bit 1");
   assert.equal(bits(at + 2) & 3, 0);
+});
+
+Deno.test("SymbolDecider refuses a model whose prior horizon is not policy.horizonBars", async () => {
+  const cfg = SymbolActorConfig.parse(await config("hmm", TRADE_FROM));
+  const horizon = modelRuntime(await clusterModel("BTCUSDT")).horizon;
+  assert.throws(
+    () => new SymbolDecider({ ...cfg, policy: { ...cfg.policy, horizonBars: horizon + 1 } }),
+    (e) =>
+      e instanceof RangeError &&
+      e.message.includes(`its state priors are over ${horizon} bars`) &&
+      e.message.includes(`priorHorizonBars is ${horizon + 1}`),
+  );
+});
+
+Deno.test("SymbolDecider holds every entry minHoldBars decided bars and sizes with the posterior-weighted risk bias", async () => {
+  const base = SymbolActorConfig.parse(await config("h2", H2_TRAINED_TO));
+  const cfg = {
+    ...base,
+    policy: {
+      ...base.policy,
+      edgeHalfLifeBars: 0,
+      entryEdgeBp: 0,
+      exitEdgeBp: 0,
+      minHoldBars: 45,
+      earlyExitEdgeBp: -1e9, // never early
+    },
+  };
+  const decider = new SymbolDecider(cfg);
+  const input = await batches(H2_TRAINED_TO - 5 * 86_400_000, H2_TRAINED_TO + 86_400_000, 300);
+  const out = input.map((b) => decider.decide(b));
+  const barTs = out.flatMap((b) => Array.from(b.barTs));
+  const row = new Map(barTs.map((ts, i) => [ts, i]));
+  const intents = out.flatMap((b) => b.intents);
+  let held = 0, entryRow = -1, trips = 0;
+  for (const it of intents) {
+    if (held === 0 && it.targetQty > 0) entryRow = row.get(it.ts)!;
+    if (held > 0 && it.targetQty === 0) {
+      assert.ok(
+        row.get(it.ts)! - entryRow >= 45,
+        `exit ${it.ts} after ${row.get(it.ts)! - entryRow}`,
+      );
+      trips++;
+    }
+    held = it.targetQty;
+  }
+  assert.ok(trips >= 2, `round trips: ${trips}`);
+  const biases = Array.from(modelRuntime(await clusterModel("BTCUSDT", "h2")).riskBias);
+  const lo = Math.min(...biases), hi = Math.max(...biases);
+  const seen = out.flatMap((b) => Array.from(b.riskBias));
+  assert.ok(seen.every((b) => b >= lo - 1e-12 && b <= hi + 1e-12));
+  assert.ok(
+    seen.some((b) => !biases.includes(b)),
+    "a posterior-weighted bias between the regimes'",
+  );
 });

@@ -3,7 +3,6 @@ import type { BarBatch } from "../data/market_replay.ts";
 import type { RunInfo, RunSummary } from "../data/run_summary.ts";
 import { fixed8ToNumber } from "../data/sim/fixed8.ts";
 import type { ShoalConfig } from "../ops/config.ts";
-import type { ActorRef } from "./actor_ref.ts";
 import { localActor } from "./local_host.ts";
 import { workerActor } from "./worker_host.ts";
 import { actorChild } from "../supervisors/actor_child.ts";
@@ -80,7 +79,7 @@ export interface TradingLoopOptions {
   outDir: string;
   /** What `summary.json` says besides the counts. */
   info: RunInfo;
-  /** `--chaos-crash-rate`: symbol actors crash on that fraction of messages. @default {null} */
+  /** `--chaos-crash-rate`: symbol actors crash on that fraction of bars (events). @default {null} */
   chaos?: { crashRate: number; seed: number } | null;
   /** Where symbol actors run: `worker` (one Web Worker each) or `local` (tests). @default {"worker"} */
   symbolHost?: "worker" | "local";
@@ -144,9 +143,9 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
     for (const q of queues) for (const w of q.waiters.splice(0)) w.reject(error);
   };
 
-  const host = options.symbolHost === "local" ? localActor : workerActor;
+  const local = options.symbolHost === "local";
   const symbolRefs = symbols.map((symbol, i) =>
-    host(symbolActor, {
+    (local ? localActor : workerActor)(symbolActor, {
       id: `symbol.${symbol}`,
       config: symbolActorConfig(options, symbol),
       snapshotEvery: 1,
@@ -155,6 +154,8 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
       window: 8,
       missedHeartbeats: 10,
       startTimeoutMs: 30_000,
+      // Under chaos the symbol actors restart hundreds of times: keep a Worker ready.
+      ...(local ? {} : { warmSpare: chaos !== null }),
       onEmit: (batch) => {
         const q = queues[i];
         const w = q.waiters.shift();
@@ -221,6 +222,7 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
 
   let events = 0, batches = 0, orders = 0, fills = 0;
   let lastEquity: number | null = null;
+  let lastTs = options.tradeFrom;
   const lastQuotes = new Map<string, { bid: number; ask: number }>();
   const standing = new Map<string, IntentProposed>();
   /** Open LIMIT orders: client id → [symbol, time from which the TTL cancels it]. */
@@ -409,7 +411,9 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
       decided.push(d);
       observer.decisions?.(d);
     }
-    await recorder.tell({ type: "decisions.recorded", ts: p.batch.seq, batches: decided });
+    const M = p.openTime.length;
+    lastTs = p.openTime[M - 1] + interval - 1;
+    await recorder.tell({ type: "decisions.recorded", ts: lastTs, batches: decided });
     const intents = new Map<number, IntentProposed[]>();
     const guards = new Map<number, GuardRecorded[]>();
     for (const d of decided) {
@@ -417,7 +421,6 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
       for (const g of d.guards) push(guards, g.ts, g);
     }
     let start = 0;
-    const M = p.openTime.length;
     for (let i = 0; i < M; i++) {
       const t = p.openTime[i], closeTs = t + interval - 1;
       let due = false;
@@ -445,9 +448,8 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
       check();
     }
     batches++;
-    const last = p.openTime[M - 1];
     observer.progress?.({
-      ts: last + interval - 1,
+      ts: lastTs,
       batches,
       events,
       orders,
@@ -469,7 +471,7 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
     check();
     return await recorder.ask({
       type: "run.finish",
-      ts: options.tradeFrom,
+      ts: lastTs,
       info: options.info,
       events,
       restarts: restarts(),
@@ -513,6 +515,22 @@ function symbolActorConfig(options: TradingLoopOptions, symbol: string): SymbolA
       maxQty: s.maxQty,
       minVolBp: s.minVolBp,
       notionalFloorQuote: s.notionalFloorQuote,
+    },
+    policy: {
+      horizonBars: s.priorHorizonBars,
+      edgeHalfLifeBars: s.edgeHalfLifeBars,
+      entryEdgeBp: s.entryEdgeBp,
+      exitEdgeBp: s.exitEdgeBp,
+      minHoldBars: s.minHoldBars,
+      earlyExitEdgeBp: s.earlyExitEdgeBp,
+    },
+    retargetFraction: s.retargetFraction,
+    drift: {
+      threshold: s.drift.thresholdNats,
+      clearBelow: s.drift.clearBelowNats,
+      forgetting: s.drift.forgetting,
+      priorWeight: s.drift.priorWeight,
+      warmup: s.drift.warmupBars,
     },
     guards: {
       minConf: s.minConf,
@@ -568,6 +586,3 @@ function riskActorConfig(options: TradingLoopOptions, symbols: string[]): RiskAc
     intervalMs: c.exchange.barIntervalMs,
   };
 }
-
-/** The refs of a running loop's actors (for tests that inspect them). */
-export type SymbolRef = ActorRef<typeof symbolActor>;

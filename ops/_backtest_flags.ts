@@ -24,7 +24,7 @@ Usage: deno task backtest [options]
   --store DIR         model store directory                                default ./store
   --out DIR           run directory                                        default runs/<run-id>
   --batch-bars N      bars per market batch (all symbols, >= 100)          default config run.batchBars
-  --chaos-crash-rate P  symbol Workers crash on this fraction of batches (0..1); the supervisor
+  --chaos-crash-rate P  symbol Workers crash on this fraction of bars (0..1); the supervisor
                       restarts them and the outputs stay byte-identical    default 0
   --help              print this text
 

@@ -254,6 +254,12 @@ async function resolveModels(
           } (look-ahead): choose a later --from or another model`,
         );
       }
+      const horizon = config.symbols[symbol].priorHorizonBars;
+      if (file.policy.horizon !== horizon) {
+        throw new UsageError(
+          `model ${m.id} has state priors over ${file.policy.horizon} bars, the config's symbols.${symbol}.priorHorizonBars is ${horizon}: train with --horizon ${horizon} or change the config`,
+        );
+      }
       where.log(`model ${symbol}: ${m.id} (given; trained until ${formatTs(m.training.to)})`);
       out[symbol] = file;
       continue;
@@ -267,6 +273,7 @@ async function resolveModels(
       store: where.store,
       seed: config.run.seed,
       trainDays: config.run.trainDays,
+      horizon: config.symbols[symbol].priorHorizonBars,
       log: (line) => where.log(`model ${symbol}: ${line}`),
     });
     out[symbol] = ensured.file;

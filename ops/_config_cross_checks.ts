@@ -11,6 +11,11 @@ const DEFAULT_BAR_INTERVAL_MS = SimExchangeOptions.parse({}).barIntervalMs;
  * - `symbols.<S>.notionalFloorQuote ≤ symbols.<S>.maxOrderNotionalQuote`;
  * - `symbols.<S>.baseSpreadBp ≤ symbols.<S>.maxSpreadBp`;
  * - `symbols.<S>.maxOrderNotionalQuote ≤ execution.maxOrderNotionalQuote`;
+ * - `symbols.<S>.exitEdgeBp ≤ symbols.<S>.entryEdgeBp` and
+ *   `symbols.<S>.earlyExitEdgeBp ≤ symbols.<S>.exitEdgeBp` (the policy's hysteresis band);
+ * - `symbols.<S>.drift.clearBelowNats < symbols.<S>.drift.thresholdNats`;
+ * - `risk.drawdownWindowMs ≥ exchange.barIntervalMs` (a shorter window holds one sample: the
+ *   current equity, and DD could never fire);
  * - every `run.symbols` entry names an entry of `symbols`, and none is listed twice;
  * - with `execution.orderStyle` "limit": `execution.limitTtlMs ≥ exchange.barIntervalMs`
  *   (default 60 000), since a resting order fills only from bars after the one it was placed in.
@@ -41,6 +46,17 @@ export function crossFieldIssues(raw: unknown): ConfigIssue[] {
     );
     atMost("baseSpreadBp", num(s.maxSpreadBp), `symbols.${name}.maxSpreadBp`);
     atMost("maxOrderNotionalQuote", execCap, "execution.maxOrderNotionalQuote");
+    atMost("exitEdgeBp", num(s.entryEdgeBp), `symbols.${name}.entryEdgeBp`);
+    atMost("earlyExitEdgeBp", num(s.exitEdgeBp), `symbols.${name}.exitEdgeBp`);
+    const drift = isRecord(s.drift) ? s.drift : {};
+    const clear = num(drift.clearBelowNats), threshold = num(drift.thresholdNats);
+    if (clear !== undefined && threshold !== undefined && clear >= threshold) {
+      issues.push({
+        path: `symbols.${name}.drift.clearBelowNats`,
+        rule: `must be < symbols.${name}.drift.thresholdNats (${threshold})`,
+        value: clear,
+      });
+    }
   }
   const run = isRecord(raw.run) ? raw.run : {};
   if (Array.isArray(run.symbols)) {
@@ -65,6 +81,16 @@ export function crossFieldIssues(raw: unknown): ConfigIssue[] {
       path: "execution.limitTtlMs",
       rule: `must be ≥ exchange.barIntervalMs (${bar}): a limit order fills only from later bars`,
       value: ttl,
+    });
+  }
+  const risk = isRecord(raw.risk) ? raw.risk : {};
+  const window = num(risk.drawdownWindowMs);
+  if (window !== undefined && bar !== undefined && window < bar) {
+    issues.push({
+      path: "risk.drawdownWindowMs",
+      rule:
+        `must be ≥ exchange.barIntervalMs (${bar}): the window must hold more than the current equity`,
+      value: window,
     });
   }
   return issues;

@@ -11,9 +11,29 @@ const SymbolName = z.string().regex(/^[A-Z0-9]{2,20}$/, "must be upper-case lett
 const Int = z.number().int();
 const Fraction = z.number().positive().max(1);
 
+/** The transition monitor of a symbol actor (drift of the live chain from the trained one). */
+export const DriftConfig = z.strictObject({
+  thresholdNats: z.number().positive().describe(
+    "KL rate of the live transition matrix from the trained one, nats per bar, above which drift is flagged",
+  ),
+  clearBelowNats: z.number().min(0).describe(
+    "KL rate, nats per bar, below which a flagged drift clears again (< thresholdNats: a hysteresis)",
+  ),
+  forgetting: z.number().gt(0).lt(1).describe(
+    "Forgetting factor of the live transition counts per bar (memory ≈ 1 / (1 − forgetting) bars)",
+  ),
+  priorWeight: z.number().positive().describe(
+    "Pseudo-transitions per row drawn from the trained matrix, so rarely visited rows stay near it",
+  ),
+  warmupBars: Int.min(0).describe("Decided bars before drift may be flagged"),
+});
+/** A symbol's transition monitor settings. */
+export type DriftConfig = z.infer<typeof DriftConfig>;
+
 /**
- * One traded symbol: the policy's sizing, the order limits and the symbol guards. Field names
- * carry their unit (`Ms`, `Bp`, `Quote`; `Qty` is base units).
+ * One traded symbol: the policy's sizing and hysteresis, the order limits, the symbol guards and
+ * the transition monitor. Field names carry their unit (`Ms`, `Bp`, `Quote`, `Bars`; `Qty` is
+ * base units).
  */
 export const SymbolConfig = z.strictObject({
   model: z.string().min(1).describe(
@@ -28,6 +48,27 @@ export const SymbolConfig = z.strictObject({
   maxQty: z.number().positive().describe("Largest target position, base units"),
   minVolBp: z.number().positive().describe(
     "Floor on vol_bp in the sizing, so a quiet market cannot blow the size up, bp per bar",
+  ),
+  priorHorizonBars: Int.positive().max(10_000).describe(
+    'Forward horizon of the model\'s state priors, bars: the edge is the expected log return over it and the edge thresholds are bp over it; "auto" trains models with it, a model with another horizon is refused',
+  ),
+  edgeHalfLifeBars: z.number().min(0).describe(
+    "Half-life of the exponential average of the edge (state prior · conf) that the thresholds and the size read (the signal), bars; 0 reads the edge itself",
+  ),
+  entryEdgeBp: z.number().describe(
+    "Smallest signal, bp of log return over priorHorizonBars, that opens a position from flat or re-sizes a held one",
+  ),
+  exitEdgeBp: z.number().describe(
+    "Signal, bp, at or below which a held position is closed once it has been held minHoldBars (≤ entryEdgeBp; in between the position is held as it is)",
+  ),
+  minHoldBars: Int.min(0).describe(
+    "Decided bars a position is held before an exit at exitEdgeBp",
+  ),
+  earlyExitEdgeBp: z.number().describe(
+    "Signal, bp, at or below which a held position is closed before minHoldBars: a strong opposite signal (≤ exitEdgeBp)",
+  ),
+  retargetFraction: z.number().min(0).max(1).describe(
+    "Hysteresis of a held target: a re-size is proposed only when it changes the target by at least this fraction of the larger of the old and new target (entries and exits always pass)",
   ),
   notionalFloorQuote: z.number().min(0).describe(
     "Smallest notional worth trading, quote: the policy's dead band and the floor of orders that add risk (NOTIONAL); keep it above the exchange minimum",
@@ -57,6 +98,9 @@ export const SymbolConfig = z.strictObject({
   vwapBandBp: z.number().positive().describe(
     "Half-width of the band around the session VWAP that limit prices never leave, bp",
   ),
+  drift: DriftConfig.describe(
+    "The transition monitor (drift of the live chain from the trained one)",
+  ),
 });
 /** One traded symbol's settings. */
 export type SymbolConfig = z.infer<typeof SymbolConfig>;
@@ -72,9 +116,12 @@ export const RiskBudget = z.strictObject({
   globalCooldownMs: Int.min(0).describe(
     "Least time since the last order on any symbol before an order that adds risk, ms; 0 turns it off (COOLDOWN_GLOBAL)",
   ),
+  drawdownWindowMs: Int.positive().describe(
+    "Trailing window of the DD guard's peak, ms: drawdown is measured from the highest equity of the last drawdownWindowMs, so a flat book can add risk again once its peak is older (DD)",
+  ),
   maxDrawdown: z.strictObject({
     defaultFraction: Fraction.describe(
-      "Drawdown from peak equity above which no order adds risk, fraction (DD)",
+      "Drawdown from the window's peak equity above which no order adds risk, fraction (DD)",
     ),
     byState: z.record(
       z.string().regex(/^(0|[1-9][0-9]{0,2})$/, "must be an HMM state number"),

@@ -3,6 +3,7 @@ import type { KlineSetChoice } from "../data/kline_files.ts";
 import { ModelStore } from "../data/model_store.ts";
 import type { AnyFeatureSchema } from "../models/features/parse_feature_schema.ts";
 import type { ModelFile, ModelKind } from "../models/model_file.ts";
+import { DEFAULT_PRIOR_HORIZON_BARS } from "../models/training/train_model.ts";
 import { schemaFor } from "./_train_run.ts";
 import { trainRun } from "./_train_run.ts";
 
@@ -36,6 +37,12 @@ export interface EnsureModelOptions {
   macroStates?: number;
   /** @default {3} */
   microStates?: number;
+  /**
+   * Forward horizon of the policy priors, bars (`symbols.<S>.priorHorizonBars`): only a stored
+   * model with this horizon is used, a fresh one is trained with it.
+   * @default {DEFAULT_PRIOR_HORIZON_BARS}
+   */
+  horizon?: number;
   /** Train even if QA dropped rows in the training span (they are logged). @default {true} */
   dropBadRows?: boolean;
   /** Receives one line per event (which model, or what is being trained). @default {no output} */
@@ -51,8 +58,9 @@ export interface EnsuredModel {
 
 /**
  * The model `backtest` and `paper` trade from `tradeFrom` on, without look-ahead: the store's
- * current model of the symbol and kind if it was trained on the requested schema and its training
- * span ends at or before `tradeFrom`; else the newest such model (`ModelStore.latest`); else (e.g.
+ * current model of the symbol and kind if it was trained on the requested schema with the
+ * requested prior horizon and its training span ends at or before `tradeFrom`; else the newest
+ * such model (`ModelStore.latest`'s order); else (e.g.
  * an empty store on a fresh clone) a model trained now on the `trainDays` of bars right before
  * `tradeFrom` (bars with open time in [tradeFrom − trainDays, ⌊tradeFrom⌋₁ₘ)), saved to the store
  * and returned. Logs "no model in store for X before T: training on [a, b)" before training.
@@ -64,22 +72,26 @@ export async function ensureModel(options: EnsureModelOptions): Promise<EnsuredM
   const store = typeof options.store === "string" ? new ModelStore(options.store) : options.store;
   const { symbol, kind, tradeFrom } = options;
   const schema = options.schema ?? schemaFor(kind, "v1");
+  const horizon = options.horizon ?? DEFAULT_PRIOR_HORIZON_BARS;
   const log = options.log ?? (() => {});
   const ptr = await store.current(symbol, kind);
   if (ptr !== null) {
     const file = await store.load(ptr.id);
     const m = file.manifest;
-    if (m.featureSchema.hash === schema.hash && m.training.to <= tradeFrom) {
+    if (
+      m.featureSchema.hash === schema.hash && m.training.to <= tradeFrom &&
+      file.policy.horizon === horizon
+    ) {
       log(`model: ${m.id} (current ${symbol} ${kind}, trained until ${formatTs(m.training.to)})`);
       return { file, source: "current" };
     }
   }
-  const latest = await store.latest({
+  const latest = await latestWithHorizon(store, {
     symbol,
     kind,
     schemaHash: schema.hash,
     trainedBefore: tradeFrom,
-  });
+  }, horizon);
   if (latest !== null) {
     log(
       `model: ${latest.manifest.id} (newest ${symbol} ${kind} trained until ${
@@ -93,9 +105,9 @@ export async function ensureModel(options: EnsureModelOptions): Promise<EnsuredM
   const to = Math.floor(tradeFrom / 60_000) * 60_000;
   const from = to - trainDays * DAY_MS;
   log(
-    `no model in store for ${symbol} ${kind} before ${formatTs(tradeFrom)}: training on [${
-      formatTs(from)
-    }, ${formatTs(to)})`,
+    `no model in store for ${symbol} ${kind} (priors over ${horizon} bars) before ${
+      formatTs(tradeFrom)
+    }: training on [${formatTs(from)}, ${formatTs(to)})`,
   );
   const result = await trainRun({
     symbol,
@@ -113,6 +125,7 @@ export async function ensureModel(options: EnsureModelOptions): Promise<EnsuredM
     macroStates: options.macroStates,
     microStates: options.microStates,
     seed: options.seed ?? 0,
+    horizon,
     log,
     progress: false,
   });
@@ -128,4 +141,24 @@ export async function ensureModel(options: EnsureModelOptions): Promise<EnsuredM
     }), saved to ${result.saved.path}`,
   );
   return { file: result.file, source: "trained" };
+}
+
+/** `ModelStore.latest` restricted to models whose priors are over `horizon` bars. */
+async function latestWithHorizon(
+  store: ModelStore,
+  query: { symbol: string; kind: ModelKind; schemaHash: string; trainedBefore: number },
+  horizon: number,
+): Promise<ModelFile | null> {
+  const usable = (await store.list({ symbol: query.symbol, kind: query.kind })).filter((m) =>
+    m.featureSchema.hash === query.schemaHash && m.training.to <= query.trainedBefore
+  );
+  usable.sort((a, b) =>
+    b.training.to - a.training.to || b.training.from - a.training.from ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+  for (const m of usable) {
+    const file = await store.load(m.id);
+    if (file.policy.horizon === horizon) return file;
+  }
+  return null;
 }

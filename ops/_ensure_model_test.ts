@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ModelStore } from "../data/model_store.ts";
 import { FEATURE_SCHEMA_V1 } from "../models/features/bar_feature_schema.ts";
+import { DEFAULT_PRIOR_HORIZON_BARS } from "../models/training/train_model.ts";
 import { ensureModel } from "./_ensure_model.ts";
 
 // the bundled cluster set starts 2026-03-23 12:09 UTC
@@ -91,5 +92,29 @@ Deno.test("ensureModel() refuses to train when too few bars precede tradeFrom", 
         }),
       { name: "TrainingInputError" },
     );
+  });
+});
+
+Deno.test("ensureModel() uses only models whose priors are over the asked horizon", async () => {
+  await withStore(async (store) => {
+    const opts = {
+      symbol: "BTCUSDT",
+      kind: "hmm" as const,
+      set: "cluster" as const,
+      store,
+      trainDays: 3,
+      states: 2,
+      tradeFrom: DAY5,
+    };
+    const fresh = await ensureModel(opts);
+    assert.equal(fresh.file.policy.horizon, DEFAULT_PRIOR_HORIZON_BARS);
+    await store.promote(fresh.file.manifest.id);
+    const short = await ensureModel({ ...opts, horizon: 15 });
+    assert.equal(short.source, "trained", "the current model has another horizon");
+    assert.equal(short.file.policy.horizon, 15);
+    const again = await ensureModel({ ...opts, horizon: 15, tradeFrom: DAY5 + DAY });
+    assert.deepEqual([again.source, again.file.manifest.id], ["latest", short.file.manifest.id]);
+    const back = await ensureModel({ ...opts, tradeFrom: DAY5 + DAY });
+    assert.deepEqual([back.source, back.file.manifest.id], ["current", fresh.file.manifest.id]);
   });
 });

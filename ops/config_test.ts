@@ -3,6 +3,7 @@ import { loadExchangeInfo } from "../data/sim/exchange_info.ts";
 import type { SymbolGuardLimits } from "../models/risk/check_symbol_guards.ts";
 import type { PortfolioBudget, SymbolOrderLimits } from "../models/risk/check_portfolio_guards.ts";
 import type { RiskBiasScaling } from "../models/risk/risk_bias_thresholds.ts";
+import { DEFAULT_PRIOR_HORIZON_BARS } from "../models/training/train_model.ts";
 import {
   checkConfigAgainstExchange,
   ConfigError,
@@ -38,9 +39,40 @@ Deno.test("loadConfig() loads the shipped default: BTCUSDT and ETHUSDT on 10 000
   const budget: PortfolioBudget = config.risk;
   const scaling: RiskBiasScaling = config.risk.riskBiasScaling;
   assert.equal(guard.minConf, 0.6);
-  assert.equal(order.maxOrderNotionalQuote, 1500);
+  assert.equal(order.maxOrderNotionalQuote, 2000);
   assert.equal(budget.globalNotionalBudgetQuote, 8000);
   assert.equal(scaling.maxLoosen, 1.25);
+  // the policy, its sizing and the drift monitor, tuned on 2025-06-19 → 07-19 only (README)
+  for (const s of ["BTCUSDT", "ETHUSDT"] as const) {
+    const c = config.symbols[s];
+    assert.deepEqual(
+      [
+        c.priorHorizonBars,
+        c.edgeHalfLifeBars,
+        c.entryEdgeBp,
+        c.exitEdgeBp,
+        c.minHoldBars,
+        c.earlyExitEdgeBp,
+        c.retargetFraction,
+      ],
+      [240, 60, 3, -2, 240, -6, 0.5],
+      s,
+    );
+    assert.deepEqual(c.drift, {
+      thresholdNats: 0.05,
+      clearBelowNats: 0.025,
+      forgetting: 0.995,
+      priorWeight: 10,
+      warmupBars: 240,
+    });
+  }
+  assert.deepEqual(
+    [config.symbols.BTCUSDT.k, config.symbols.BTCUSDT.maxQty],
+    [100, 0.015],
+  );
+  assert.deepEqual([config.symbols.ETHUSDT.k, config.symbols.ETHUSDT.maxQty], [6000, 0.45]);
+  assert.equal(config.risk.drawdownWindowMs, 7 * 86_400_000);
+  assert.deepEqual(config.risk.maxDrawdown, { defaultFraction: 0.1, byState: {} });
 });
 
 Deno.test("checkConfigAgainstExchange() accepts the default against the bundled 2021 exchangeInfo", async () => {
@@ -100,7 +132,7 @@ Deno.test("parseConfig() checks cross-field rules even when other fields have th
   const err = configError(() => parseConfig(json));
   assert.deepEqual(err.issues.map((i) => [i.path, i.rule]), [
     ["symbols.BTCUSDT.model", "must be a string"],
-    ["symbols.BTCUSDT.minQty", "must be ≤ symbols.BTCUSDT.maxQty (0.03)"],
+    ["symbols.BTCUSDT.minQty", "must be ≤ symbols.BTCUSDT.maxQty (0.015)"],
     ["symbols.BTCUSDT.maxOrderNotionalQuote", "must be ≤ execution.maxOrderNotionalQuote (2000)"],
     ["run.symbols.1", "must name an entry of symbols"],
     ["run.symbols.2", "is listed twice"],
@@ -196,3 +228,63 @@ function reverseKeys(v: unknown): Record<string, unknown> {
   };
   return walk(v) as Record<string, unknown>;
 }
+
+Deno.test("parseConfig() checks the policy hysteresis band, the drift monitor's clear level and the drawdown window", async () => {
+  const json = await defaultJson();
+  const btc = (json.symbols as Record<string, Record<string, unknown>>).BTCUSDT;
+  btc.exitEdgeBp = (btc.entryEdgeBp as number) + 1;
+  btc.earlyExitEdgeBp = (btc.exitEdgeBp as number) + 0.5;
+  const eth = (json.symbols as Record<string, Record<string, Record<string, unknown>>>).ETHUSDT;
+  eth.drift.clearBelowNats = eth.drift.thresholdNats;
+  (json.risk as Record<string, unknown>).drawdownWindowMs = 59_999;
+  const err = configError(() => parseConfig(json));
+  assert.deepEqual(err.issues.map((i) => [i.path, i.rule, i.value]), [
+    [
+      "symbols.BTCUSDT.exitEdgeBp",
+      `must be ≤ symbols.BTCUSDT.entryEdgeBp (${btc.entryEdgeBp})`,
+      btc.exitEdgeBp,
+    ],
+    [
+      "symbols.BTCUSDT.earlyExitEdgeBp",
+      `must be ≤ symbols.BTCUSDT.exitEdgeBp (${btc.exitEdgeBp})`,
+      btc.earlyExitEdgeBp,
+    ],
+    [
+      "symbols.ETHUSDT.drift.clearBelowNats",
+      `must be < symbols.ETHUSDT.drift.thresholdNats (${eth.drift.thresholdNats})`,
+      eth.drift.thresholdNats,
+    ],
+    [
+      "risk.drawdownWindowMs",
+      "must be ≥ exchange.barIntervalMs (60000): the window must hold more than the current equity",
+      59_999,
+    ],
+  ]);
+});
+
+Deno.test("parseConfig() requires every policy, retarget and drift field and rejects unknown drift keys", async () => {
+  const json = await defaultJson();
+  const btc = (json.symbols as Record<string, Record<string, unknown>>).BTCUSDT;
+  delete btc.minHoldBars;
+  btc.retargetFraction = 1.5;
+  btc.priorHorizonBars = 0;
+  (btc.drift as Record<string, unknown>).forgetting = 1;
+  (btc.drift as Record<string, unknown>).warmup = 240;
+  delete (json.risk as Record<string, unknown>).drawdownWindowMs;
+  const err = configError(() => parseConfig(json));
+  assert.deepEqual(err.issues.map((i) => [i.path, i.rule]), [
+    ["symbols.BTCUSDT.priorHorizonBars", "must be > 0"],
+    ["symbols.BTCUSDT.minHoldBars", "is required (a number)"],
+    ["symbols.BTCUSDT.retargetFraction", "must be ≤ 1"],
+    ["symbols.BTCUSDT.drift.forgetting", "must be < 1"],
+    ["symbols.BTCUSDT.drift.warmup", "is not a known field"],
+    ["risk.drawdownWindowMs", "is required (a number)"],
+  ]);
+});
+
+Deno.test("the default priorHorizonBars is the training default, so a fresh model fits the default config", async () => {
+  const config = await loadConfig();
+  for (const s of config.run.symbols) {
+    assert.equal(config.symbols[s].priorHorizonBars, DEFAULT_PRIOR_HORIZON_BARS, s);
+  }
+});

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DataFileError } from "../data/data_file_error.ts";
 import { ModelStore, ModelStoreError } from "../data/model_store.ts";
+import { DEFAULT_PRIOR_HORIZON_BARS } from "../models/training/train_model.ts";
 import { TrainingInputError } from "../models/training/training_input_error.ts";
 import {
   heldLog,
@@ -32,7 +33,7 @@ Usage: deno task train --symbol BTCUSDT [options]
   --from T, --to T    bars with from <= open time < to; ISO (UTC) or epoch ms; default: all data
                       (the first ~1 day (v1) / ~4 days (--h2) of the span warm the features up)
   --seed N            k-means++ seed; same data + seed => same model bytes  default 0
-  --horizon H         forward horizon of the policy priors, bars            default 1
+  --horizon H         forward horizon of the policy priors, bars            default ${DEFAULT_PRIOR_HORIZON_BARS}
   --max-iter N        EM iterations at most per fit                         default 200
   --tol X             stop when an iteration gains less loglik than this    default 0.01
   --min-covar X       added to variances at every M-step                    default 0.001
@@ -59,7 +60,7 @@ const TrainFlags = z.strictObject({
   from: timeFlag().optional(),
   to: timeFlag().optional(),
   seed: intFlag(0, 2 ** 32 - 1).default(0),
-  horizon: intFlag(1, 10_000).default(1),
+  horizon: intFlag(1, 10_000).default(DEFAULT_PRIOR_HORIZON_BARS),
   "max-iter": intFlag(1, 100_000).default(200),
   tol: positiveFlag().default(0.01),
   "min-covar": positiveFlag().default(0.001),

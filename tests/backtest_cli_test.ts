@@ -9,6 +9,7 @@ import { formatDecimal, formatTs } from "../data/csv_format.ts";
 import { RUN_FILES } from "../data/run_columns.ts";
 import {
   clusterModel,
+  configFile,
   readCsv,
   storeWithModels,
   TRADE_FROM,
@@ -97,6 +98,18 @@ Deno.test("deno task backtest refuses bad input with one line and exit code 2", 
         trained,
       ],
       /look-ahead/,
+    ],
+    [
+      [
+        ...SPAN,
+        "--store",
+        store.dir,
+        "--model",
+        trained,
+        "--config",
+        await configFile({ symbols: { BTCUSDT: { priorHorizonBars: 15 } } }),
+      ],
+      /state priors over 240 bars, the config's symbols\.BTCUSDT\.priorHorizonBars is 15/,
     ],
   ];
   for (const [args, message] of cases) {

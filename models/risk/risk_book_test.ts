@@ -136,3 +136,98 @@ Deno.test("RiskBook.restore() rebuilds the same book from a JSON snapshot, kill 
   assert.deepEqual(again.equityRow(T), book.equityRow(T));
   assert.throws(() => RiskBook.restore({ ...snap, cash: "x" }), TypeError);
 });
+
+const HOUR = 3_600_000;
+
+/** A book (window 1 h) that bought 0.5 BTC at 20 000 with all its cash at T. */
+function windowBook(): RiskBook {
+  const book = new RiskBook({ cashQuote: 10_000, drawdownWindowMs: HOUR });
+  book.applyFill({
+    symbol: "BTCUSDT",
+    side: "buy",
+    qty: 0.5,
+    price: 20_000,
+    fee: 0,
+    feeAsset: FeeAsset.QUOTE,
+    ts: T,
+  });
+  return book;
+}
+
+Deno.test("RiskBook.windowDrawdown() measures from the highest equity of the trailing window", () => {
+  const book = windowBook();
+  book.setMark("BTCUSDT", 22_000, T + 60_000); // equity 11 000: the peak
+  book.setMark("BTCUSDT", 19_800, T + 120_000); // equity 9 900
+  assert.equal(book.windowPeakEquity(T + 120_000), 11_000);
+  assert.equal(book.windowDrawdown(T + 120_000), 0.1);
+  // the peak's sample is at T + 60 000: it is in (ts − 1 h, ts] up to ts = T + 60 000 + 1 h − 1
+  assert.equal(book.windowDrawdown(T + 60_000 + HOUR - 1), 0.1);
+  assert.equal(book.windowPeakEquity(T + 60_000 + HOUR), 9_900);
+  assert.equal(book.windowDrawdown(T + 60_000 + HOUR), 0);
+  // the all-time figures of equity.csv do not recover
+  assert.equal(book.peakEquity, 11_000);
+  assert.equal(book.drawdown(), 0.1);
+  assert.deepEqual(book.snapshot().windowPeaks, [[T + 60_000, 11_000], [T + 120_000, 9_900]]);
+});
+
+Deno.test("RiskBook keeps one window entry per sample time and drops the ones a newer sample dominates", () => {
+  const book = windowBook(); // starting cash 10 000 at T, then the fill's 10 000 replaces it
+  assert.deepEqual(book.snapshot().windowPeaks, [[T, 10_000]]);
+  book.setMark("BTCUSDT", 19_000, T + 60_000); // 9 500
+  book.setMark("ETHUSDT", 2_000, T + 60_000); // same ts, same equity: no new entry
+  book.setMark("BTCUSDT", 19_600, T + 120_000); // 9 800 dominates 9 500
+  assert.deepEqual(book.snapshot().windowPeaks, [[T, 10_000], [T + 120_000, 9_800]]);
+  book.setMark("BTCUSDT", 19_400, T + HOUR + 60_000); // 9 700; T's 10 000 leaves the window
+  assert.deepEqual(book.snapshot().windowPeaks, [[T + 120_000, 9_800], [T + HOUR + 60_000, 9_700]]);
+  assert.equal(book.windowDrawdown(T + HOUR + 60_000), (9_800 - 9_700) / 9_800);
+});
+
+Deno.test("RiskBook counts the starting cash as a window sample at the first sample's time", () => {
+  const book = new RiskBook({ cashQuote: 10_000, drawdownWindowMs: HOUR });
+  assert.equal(book.windowPeakEquity(T), 10_000);
+  book.applyFill({
+    symbol: "BTCUSDT",
+    side: "buy",
+    qty: 0.5,
+    price: 20_000,
+    fee: 10,
+    feeAsset: FeeAsset.QUOTE,
+    ts: T,
+  }); // equity 9 990 after the fee
+  assert.deepEqual(book.snapshot().windowPeaks, [[T, 10_000]]);
+  assert.equal(book.windowDrawdown(T), 0.001);
+  assert.equal(book.windowDrawdown(T + HOUR), 0);
+});
+
+Deno.test("RiskBook without drawdownWindowMs measures the window from the all-time peak", () => {
+  const book = new RiskBook({ cashQuote: 10_000 });
+  book.applyFill({
+    symbol: "BTCUSDT",
+    side: "buy",
+    qty: 0.5,
+    price: 20_000,
+    fee: 0,
+    feeAsset: FeeAsset.QUOTE,
+    ts: T,
+  });
+  book.setMark("BTCUSDT", 22_000, T + 60_000);
+  book.setMark("BTCUSDT", 19_800, T + 120_000);
+  assert.equal(book.drawdownWindowMs, Infinity);
+  assert.equal(book.windowDrawdown(T + 1_000 * HOUR), 0.1);
+  assert.deepEqual(book.snapshot().windowPeaks, []);
+  assert.equal(book.snapshot().drawdownWindowMs, null);
+  assert.throws(() => new RiskBook({ cashQuote: 1, drawdownWindowMs: 0 }), RangeError);
+});
+
+Deno.test("RiskBook.restore() continues the drawdown window exactly", () => {
+  const book = windowBook();
+  book.setMark("BTCUSDT", 22_000, T + 60_000);
+  const again = RiskBook.restore(JSON.parse(JSON.stringify(book.snapshot())));
+  assert.equal(again.drawdownWindowMs, HOUR);
+  for (const b of [book, again]) b.setMark("BTCUSDT", 19_800, T + 120_000);
+  assert.deepEqual(again.snapshot(), book.snapshot());
+  assert.equal(again.windowDrawdown(T + 120_000), 0.1);
+  const fresh = RiskBook.restore(new RiskBook({ cashQuote: 5, drawdownWindowMs: HOUR }).snapshot());
+  fresh.setMark("BTCUSDT", 1, T); // no position: equity 5, and the start sample is at T
+  assert.deepEqual(fresh.snapshot().windowPeaks, [[T, 5]]);
+});

@@ -34,6 +34,14 @@ import { type TrainingMatrix, trainingMatrix } from "./training_matrix.ts";
  */
 export const MIN_MACRO_FILTER_SHARE = 0.005;
 
+/**
+ * Forward horizon of the policy priors when none is asked for, bars: the holding time the default
+ * policy aims at (`symbols.<S>.priorHorizonBars` of `ops/default_config.json`). A 1-bar forward
+ * return at 1-minute bars is sub-basis-point noise that no round trip (2 × 10 bp in fees) can
+ * clear.
+ */
+export const DEFAULT_PRIOR_HORIZON_BARS = 240;
+
 /** Options of `trainModel`. */
 export interface TrainModelOptions extends EmSettings {
   /** The symbol the bars belong to. */
@@ -53,7 +61,7 @@ export interface TrainModelOptions extends EmSettings {
   microStates?: number;
   /** h2: slow covariance inflation (see `fitH2`). @default {slow / fast bar minutes} */
   slowRepeat?: number;
-  /** Forward horizon of the policy priors, bars. @default {1} */
+  /** Forward horizon of the policy priors, bars. @default {DEFAULT_PRIOR_HORIZON_BARS} */
   horizon?: number;
   /** States with a smaller filtered occupancy get prior 0. @default {0.001} */
   minOccupancy?: number;
@@ -110,7 +118,7 @@ export function trainModel(bars: BarColumns, options: TrainModelOptions): TrainM
     tol: options.tol ?? 1e-2,
     maxIter: options.maxIter ?? 200,
   } as const;
-  const horizon = options.horizon ?? 1;
+  const horizon = options.horizon ?? DEFAULT_PRIOR_HORIZON_BARS;
   const summaryOptions = { horizon, minOccupancy: options.minOccupancy ?? 0.001 };
   const training = {
     dataset: options.dataset,
