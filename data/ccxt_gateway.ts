@@ -136,7 +136,8 @@ const OPEN_STATUSES = new Set<string>([OrderStatus.NEW, OrderStatus.PARTIALLY_FI
  *   reconnect a REST gap fill (`myTrades` from the last trade id seen, `openOrders`, and `order` for
  *   every order that was open) delivers what was missed. Fills are delivered once (deduplicated by
  *   symbol and trade id); an order event is delivered when its status or executed quantity
- *   changed. Calls wait (up to `eventWaitMs`) until the events they caused were delivered, so an
+ *   changed; an order a gap fill sees for the first time is reported NEW before its first fill,
+ *   as the stream would have. Calls wait (up to `eventWaitMs`) until the events they caused were delivered, so an
  *   answer and its events arrive together as with the in-process simulator.
  * - **Fill records** carry the touch the client last saw (`<s>@bookTicker` stream; for a fill
  *   found by a gap fill, the touch at that moment), `queueAhead` "0" (a real venue does not tell
@@ -796,11 +797,25 @@ export class CcxtGateway implements Gateway {
       }
       for (const t of r.value) {
         let cid = this.#cidByOrderId.get(`${symbol}:${t.orderId}`);
-        if (cid === undefined) {
+        if (cid === undefined || !this.#orders.has(cid)) {
           const o = await this.getOrderById(symbol, t.orderId);
           if (!o.ok) continue;
           cid = o.value.clientOrderId;
           this.#cidByOrderId.set(`${symbol}:${t.orderId}`, cid);
+          if (!this.#orders.has(cid)) {
+            // first seen here: the stream would have said NEW before its first fill
+            this.#deliverOrder(
+              {
+                ...o.value,
+                executedQty: "0.00000000",
+                cumulativeQuoteQty: "0.00000000",
+                status: OrderStatus.NEW,
+                updateTime: o.value.time,
+              },
+              ExecutionType.NEW,
+              o.value.time,
+            );
+          }
         }
         const delivered = this.#deliverFill({
           tradeId: t.id,

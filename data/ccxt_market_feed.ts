@@ -176,6 +176,9 @@ export class CcxtMarketFeed implements AsyncIterable<LiveBatch> {
     try {
       await subscribed.promise;
       yield* this.#warmup();
+      // the venue may already be past `from` (a restart): what is closed comes from REST first,
+      // so a paced venue is not moved on before the minutes it already has are yielded
+      if (this.#next < this.#opts.to) await this.#restFill(this.#next);
       while (!this.#closedFeed && this.#next < this.#opts.to) {
         const batch = await this.#minute(this.#next);
         this.#next += BAR_MS;

@@ -24,6 +24,11 @@ export interface JournaledGatewayOptions {
   decisionOf?: (request: GatewayOrderRequest) => JournalDecision | undefined;
   /** Wall clock, ms (the request's `sentAt`). @default {Date.now} */
   now?: () => number;
+  /**
+   * Whether a request the journal holds as dropped (it never reached the venue) may be sent
+   * again, under the same client id, now that the trading path issues it again. @default {never}
+   */
+  resendDropped?: (request: GatewayOrderRequest, decisionTs: number) => boolean;
 }
 
 /**
@@ -32,7 +37,8 @@ export interface JournaledGatewayOptions {
  * every event (order update, fill) is written before listeners see it. A request whose client id
  * is already journaled is never sent again through here: the venue's current state of that order
  * is returned instead (`getOrder`), or a -2010 "Duplicate order sent." when the journal knows it
- * as rejected or dropped. While {@link pause}d (reconciliation failed: positions unknown),
+ * as rejected, or as dropped (reconciliation found it never reached the venue) unless
+ * `resendDropped` says its decision is still fresh: then it is sent, under the same client id. While {@link pause}d (reconciliation failed: positions unknown),
  * placements are refused locally with `PAUSED_CODE`; cancels and queries still go through.
  */
 export class JournaledGateway<G extends Gateway = Gateway> implements Gateway {
@@ -40,6 +46,7 @@ export class JournaledGateway<G extends Gateway = Gateway> implements Gateway {
   readonly journal: OrderJournal;
   readonly #decisionOf: (request: GatewayOrderRequest) => JournalDecision | undefined;
   readonly #now: () => number;
+  readonly #resendDropped: (request: GatewayOrderRequest, decisionTs: number) => boolean;
   readonly #listeners = new Set<(event: GatewayEvent) => void>();
   readonly #unsubscribe: () => void;
   #paused: string | null = null;
@@ -50,6 +57,7 @@ export class JournaledGateway<G extends Gateway = Gateway> implements Gateway {
     this.journal = journal;
     this.#decisionOf = options.decisionOf ?? (() => undefined);
     this.#now = options.now ?? Date.now;
+    this.#resendDropped = options.resendDropped ?? (() => false);
     this.#unsubscribe = inner.subscribe((e) => this.#onEvent(e));
   }
 
@@ -90,7 +98,15 @@ export class JournaledGateway<G extends Gateway = Gateway> implements Gateway {
       };
     }
     const decision = this.#decisionOf(request) ?? decisionFromClientId(request.clientOrderId);
-    const fresh = this.journal.recordRequest(request, decision, { sentAt: this.#now() });
+    let fresh = this.journal.recordRequest(request, decision, { sentAt: this.#now() });
+    if (!fresh) {
+      const known = this.journal.order(request.clientOrderId);
+      if (
+        known?.phase === JournalPhase.DROPPED && this.#resendDropped(request, known.decision.ts)
+      ) {
+        fresh = this.journal.revive(request.clientOrderId, { sentAt: this.#now() });
+      }
+    }
     if (!fresh) {
       const known = this.journal.order(request.clientOrderId);
       if (known?.phase === JournalPhase.ACKED || known?.phase === JournalPhase.PENDING) {

@@ -144,3 +144,27 @@ Deno.test("decisionFromClientId() reads the decision time of sh- ids and 0 other
   assert.equal(decisionFromClientId(REQUEST.clientOrderId).ts, 1_750_000_000_000);
   assert.equal(decisionFromClientId("web-1").ts, 0);
 });
+
+Deno.test("JournaledGateway sends a dropped request again, same client id, only while fresh", async () => {
+  await withJournal(async (j, venue) => {
+    const decisionTs = 1_750_000_000_000;
+    let marketNow = decisionTs + 60_000;
+    const gw = new JournaledGateway(venue, j, {
+      resendDropped: (_r, ts) => marketNow - ts <= 120_000,
+    });
+    j.recordRequest(REQUEST, { ts: decisionTs, modelVersion: "m", state: 0, macroState: 0 }, {
+      sentAt: 1,
+    });
+    j.recordDropped(REQUEST.clientOrderId, "never reached the venue");
+    marketNow = decisionTs + 180_000;
+    const stale = await gw.placeOrder(REQUEST);
+    assert.deepEqual(stale, { ok: false, reject: { code: -2010, msg: "Duplicate order sent." } });
+    assert.deepEqual(venue.sent, []);
+    marketNow = decisionTs + 60_000;
+    const again = await gw.placeOrder(REQUEST);
+    assert.ok(again.ok);
+    assert.deepEqual(venue.sent, [REQUEST.clientOrderId]);
+    assert.deepEqual(venue.phaseAtSend, [JournalPhase.PENDING]);
+    assert.equal(j.order(REQUEST.clientOrderId)?.phase, JournalPhase.ACKED);
+  });
+});

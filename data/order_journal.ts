@@ -147,6 +147,9 @@ export class OrderJournal {
   constructor(path: string, options: { fsync?: boolean } = {}) {
     this.path = path;
     this.#db = new DatabaseSync(path);
+    // another process may read the file while it is written (a test, an operator's sqlite3):
+    // wait for its short locks instead of failing
+    this.#db.exec("PRAGMA busy_timeout=5000");
     this.#db.exec("PRAGMA journal_mode=WAL");
     this.#db.exec(`PRAGMA synchronous=${options.fsync ? "FULL" : "NORMAL"}`);
     this.#db.exec(SCHEMA);
@@ -304,6 +307,17 @@ export class OrderJournal {
   /** Records that the venue refused a pending request. */
   recordReject(clientOrderId: string, reject: GatewayReject, options: { ts: number }): void {
     this.#s.reject.run(reject.code, reject.msg, options.ts, clientOrderId);
+  }
+
+  /**
+   * Makes a dropped request pending again, to be sent under the same client id (its decision is
+   * still fresh; see `JournaledGateway`). Returns whether it was dropped.
+   */
+  revive(clientOrderId: string, options: { sentAt: number }): boolean {
+    const r = this.#db.prepare(
+      "UPDATE orders SET phase = 'pending', sent_at = ?, reject_msg = NULL WHERE client_order_id = ? AND phase = 'dropped'",
+    ).run(options.sentAt, clientOrderId);
+    return Number(r.changes) > 0;
   }
 
   /** Marks a pending request that never reached the venue as dropped (it will not be sent). */

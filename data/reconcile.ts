@@ -48,7 +48,10 @@ export const MismatchKind = {
   ORDER_STATE: "order_state",
   /** A pending request the venue had received (its answer was lost; now acked). */
   PENDING_FOUND: "pending_found",
-  /** A pending request the venue never received (-2013 after recvWindow; dropped, not re-sent). */
+  /**
+   * A pending request the venue never received (-2013 after recvWindow): dropped; sent again
+   * under the same client id only if the trading path issues it again while fresh.
+   */
   PENDING_LOST: "pending_lost",
   /** An asset whose venue balance differs from baseline + journaled fills. */
   BALANCE: "balance",

@@ -249,6 +249,11 @@ export async function runPaper(
     // the decision behind each order: the intent of the same symbol and decision time
     const intents = new Map<string, { modelVersion: string; state: number; macroState: number }>();
     const jgw = new JournaledGateway(gw, journal, {
+      // a request that never reached the venue is sent again (same client id) when the path
+      // issues it again within two market minutes of its decision; an older one is stale
+      resendDropped: (_request, decisionTs) =>
+        (server !== null ? server.server.marketNow() : Date.now()) - decisionTs <=
+          2 * BAR_MS,
       decisionOf: (request) => {
         const d = decisionFromClientId(request.clientOrderId);
         const it = intents.get(`${request.symbol}:${d.ts}`);
@@ -277,21 +282,23 @@ export async function runPaper(
       }
       return r;
     };
+    // The trading path's gateway comes first, so that every venue event from now on — the
+    // reconciliation's gap fill included — is held for the actors (none is lost before they
+    // exist); the orders the tape showed them are what the gateway knows.
+    gw.track(tapeOrders(tape));
+    const traded = live === undefined ? jgw : await live.wrap(jgw, { symbols: params.symbols });
+    const player = new TapePlayer(tape, async () => {
+      await gw.resync();
+      if (server !== null && numericSpeed) server.server.start();
+      if (tape.length > 0) log(`resume: tape played back (${tape.length} entries); trading live`);
+    });
+    const tgw = new TapedGateway(traded, journal, player);
     const first = await runReconcile(flags.resume !== undefined ? "resume" : "start");
     if (!first.ok && flags.resume === undefined) {
       throw new Error(
         `Cannot start paper trading: the exchange cannot be reconciled: ${first.error}`,
       );
     }
-
-    const traded = live === undefined ? jgw : await live.wrap(jgw, { symbols: params.symbols });
-    const player = new TapePlayer(tape, async () => {
-      gw.track(tapeOrders(tape));
-      await gw.resync();
-      if (server !== null && numericSpeed) server.server.start();
-      if (tape.length > 0) log(`resume: tape played back (${tape.length} entries); trading live`);
-    });
-    const tgw = new TapedGateway(traded, journal, player);
     if (tape.length > 0) {
       log(
         `resume ${params.runId}: replaying the tape (${tape.length} entries) to rebuild the actors`,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { runBands } from "../ops/_paper_bands.ts";
-import { configFile } from "./_backtest_support.ts";
+import { activeConfig } from "./_paper_support.ts";
 
 const ROOT = new URL("..", import.meta.url);
 
@@ -33,7 +33,7 @@ Deno.test({
   // slow: a backtest and a paper run (about 8 s, training two flat models included)
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "shoal-bands-" });
-    const config = await configFile({ run: { trainDays: 3 }, execution: { orderStyle: "market" } });
+    const config = await activeConfig();
     try {
       const common = ["--kind", "hmm", "--config", config, "--store", `${dir}/store`];
       await task("ops/backtest.ts", [

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { readCsv } from "../ops/_paper_bands.ts";
-import { configFile } from "./_backtest_support.ts";
+import { activeConfig } from "./_paper_support.ts";
 
 const ROOT = new URL("..", import.meta.url);
 
@@ -18,6 +18,7 @@ function paper(args: string[]): Deno.ChildProcess {
 function query<T>(path: string, sql: string): T[] {
   const db = new DatabaseSync(path, { readOnly: true });
   try {
+    db.exec("PRAGMA busy_timeout=5000");
     return db.prepare(sql).all() as T[];
   } finally {
     db.close();
@@ -36,12 +37,12 @@ async function exists(path: string): Promise<boolean> {
 Deno.test({
   name:
     "deno task paper --resume after kill -9: no order lost or sent twice, positions equal the exchange's",
-  // slow: four paper processes (about 25 s, training a flat model on 3 days included)
+  // slow: four paper processes (10-15 s, training a flat model on 3 days included)
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "shoal-paper-resume-" });
     const out = `${dir}/run`;
-    // market orders: the first intent fills at once, so the kill lands early in the run
-    const config = await configFile({ run: { trainDays: 3 }, execution: { orderStyle: "market" } });
+    // market orders and an active policy: fills come early and often (6 in the 30 minutes)
+    const config = await activeConfig();
     try {
       const journal = `${out}/journal.db`;
       /** Runs paper and kills it (SIGKILL) once the journal holds `fills` fills. */
@@ -90,7 +91,7 @@ Deno.test({
       ];
       await killAfter([...args, "--out", out], 1);
       // resumed once, killed again: the second resume replays a tape that went live once
-      await killAfter(["--resume", out, "--store", `${dir}/store`, "--speed", "max"], 4);
+      await killAfter(["--resume", out, "--store", `${dir}/store`, "--speed", "max"], 3);
       const tapeBefore = query<{ n: number }>(journal, "SELECT COUNT(*) AS n FROM tape")[0].n;
 
       const second = paper(["--resume", out, "--store", `${dir}/store`]);
