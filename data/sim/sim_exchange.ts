@@ -141,7 +141,7 @@ const OPEN = new Set<OrderStatus>([OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED
  *   side, otherwise the displayed quantity of its level (the next level away from the touch when
  *   it sits between levels; the geometric decay continued past the last level) plus the
  *   remaining quantity of earlier open orders of any account at the same price. It fills only
- *   from bars that open after it was placed, by `makerFill` (`_maker_fill.ts`): a bar trading
+ *   from bars that open at or after its placement time, by `makerFill` (`_maker_fill.ts`): a bar trading
  *   strictly through its price fills it (at most the bar's volume); a bar touching it exactly
  *   brings volume / ticks-in-range at its price, which consumes the queue first. Maker fills are
  *   at the limit price, with the maker fee and no slippage. A cancel moves later orders at the
@@ -267,9 +267,11 @@ export class SimExchange {
   }
 
   /**
-   * Feeds one bar of a symbol: resting orders of that symbol that were placed before the bar
-   * opened are matched against it (queue rule), then the bar becomes the last one and the book
-   * is derived again. Event time moves to the bar's close time.
+   * Feeds one bar of a symbol: resting orders of that symbol that were placed no later than the
+   * bar opened are matched against it (queue rule), then the bar becomes the last one and the
+   * book is derived again. Event time moves to the bar's close time. An order placed exactly at
+   * a bar's open time (a client acting on the close of the previous bar, as the simulated
+   * exchange server stamps it) sees the whole bar; one placed inside a bar waits for the next.
    *
    * @throws RangeError for an unknown symbol, an inconsistent bar (low ≤ 0, high below open,
    *   close or low, volume < 0) or a bar not after the previous bar of the symbol.
@@ -287,7 +289,7 @@ export class SimExchange {
     if (bar.closeTime > this.#clock) this.#clock = bar.closeTime;
     const open = this.#open.get(symbol) ?? [];
     for (const o of [...open]) {
-      if (bar.openTime <= o.time) continue;
+      if (bar.openTime < o.time) continue;
       const m = makerFill(
         {
           side: o.side,
