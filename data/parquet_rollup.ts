@@ -16,7 +16,9 @@ const DAY_MS = 86_400_000;
  * written as `<dir>/<YYYY-MM-DD>.parquet` by `flushBefore` (every day before a given time) or
  * `close`. Columns carry the CSV names in CSV order; empty cells are nulls. The file bytes depend
  * only on the rows (hyparquet-writer, SNAPPY, `createdBy` "shoal"), so a deterministic run writes
- * byte-identical files. A day without rows gets no file.
+ * byte-identical files. A day gets a file once it has a row or was `touch`ed (a run day without
+ * trades still has its `trades` file, with no rows, so every run day has all three tables). Rows
+ * that arrive for a day already written go to `<YYYY-MM-DD>-part<N>.parquet`.
  */
 export class ParquetRollup<C extends readonly string[]> {
   readonly dir: string;
@@ -24,6 +26,8 @@ export class ParquetRollup<C extends readonly string[]> {
   readonly #kinds: readonly ParquetColumnKind[];
   readonly #days = new Map<number, CsvValue[][]>();
   readonly #written: string[] = [];
+  /** Files written per day: a row that arrives after its day was written goes to a next part. */
+  readonly #parts = new Map<number, number>();
 
   /**
    * @param kinds one kind per column.
@@ -58,6 +62,12 @@ export class ParquetRollup<C extends readonly string[]> {
     rows.push(cells.slice());
   }
 
+  /** Makes the UTC day of `ts` one that gets a file, with rows or without. */
+  touch(ts: number): void {
+    const day = Math.floor(ts / DAY_MS);
+    if (!this.#days.has(day) && !this.#parts.has(day)) this.#days.set(day, []);
+  }
+
   /** Writes (and forgets) every day that ends at or before `ts`. */
   async flushBefore(ts: number): Promise<void> {
     const today = Math.floor(ts / DAY_MS);
@@ -75,6 +85,8 @@ export class ParquetRollup<C extends readonly string[]> {
   async #write(day: number): Promise<void> {
     const rows = this.#days.get(day)!;
     this.#days.delete(day);
+    const part = this.#parts.get(day) ?? 0;
+    this.#parts.set(day, part + 1);
     const columnData = this.columns.map((name, c) => {
       const kind = this.#kinds[c];
       const data = rows.map((r) => cellValue(r[c], kind));
@@ -82,7 +94,10 @@ export class ParquetRollup<C extends readonly string[]> {
     });
     const bytes = parquetWriteBuffer({ columnData, createdBy: "shoal" });
     await Deno.mkdir(this.dir, { recursive: true });
-    const path = `${this.dir}/${new Date(day * DAY_MS).toISOString().slice(0, 10)}.parquet`;
+    const date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    // A late row (a fill reported after a restart that crossed midnight) must not overwrite the
+    // day already written, so it lands in `<date>-part2.parquet`; `*.parquet` reads both.
+    const path = `${this.dir}/${date}${part === 0 ? "" : `-part${part + 1}`}.parquet`;
     await Deno.writeFile(path, new Uint8Array(bytes));
     this.#written.push(path);
   }

@@ -144,7 +144,13 @@ export class RunWriter {
 
   equity(row: EquityRow): void {
     this.#equity.write(row);
-    this.#rollups?.equity.add(cells(EQUITY_COLUMNS, row));
+    if (this.#rollups === null) return;
+    this.#rollups.equity.add(cells(EQUITY_COLUMNS, row));
+    // Every run day (it has equity rows) gets all three tables, also without trades or states.
+    if (typeof row.ts === "number") {
+      this.#rollups.trades.touch(row.ts);
+      this.#rollups.states.touch(row.ts);
+    }
   }
 
   /** Writes the Parquet days that end at or before `ts`. */

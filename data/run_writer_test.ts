@@ -40,27 +40,29 @@ Deno.test("RunWriter writes the five CSV headers and daily Parquet files that re
       kl_drift: i === 0 ? null : 0.001,
       posteriors: "0.25|0.75",
     });
+    if (i === 0) {
+      w.trade({
+        ts: T0 + 59_999,
+        symbol: "BTCUSDT",
+        order_id: 3,
+        client_order_id: "sh-BTCUSDT-x-0",
+        side: "BUY",
+        price: "99999.5",
+        qty: "0.001",
+        quote_qty: "99.9995",
+        fee: "0.000001",
+        fee_asset: "BTC",
+        liquidity: "maker",
+        slippage_bp: 0,
+        best_bid: "99999.5",
+        best_ask: "100000",
+        model_version: "h2-0123456789ab",
+        state: 1,
+        macro_state: 0,
+      });
+    }
     await w.advance(ts);
   }
-  w.trade({
-    ts: T0 + 59_999,
-    symbol: "BTCUSDT",
-    order_id: 3,
-    client_order_id: "sh-BTCUSDT-x-0",
-    side: "BUY",
-    price: "99999.5",
-    qty: "0.001",
-    quote_qty: "99.9995",
-    fee: "0.000001",
-    fee_asset: "BTC",
-    liquidity: "maker",
-    slippage_bp: 0,
-    best_bid: "99999.5",
-    best_ask: "100000",
-    model_version: "h2-0123456789ab",
-    state: 1,
-    macro_state: 0,
-  });
   const parquet = await w.close();
   for (const [file, columns] of Object.entries(RUN_FILES)) {
     const header = (await Deno.readTextFile(`${dir}/${file}`)).split("\n")[0];
@@ -72,7 +74,12 @@ Deno.test("RunWriter writes the five CSV headers and daily Parquet files that re
     "parquet/state_timeline/2025-06-01.parquet",
     "parquet/state_timeline/2025-06-02.parquet",
     "parquet/trades/2025-06-01.parquet",
+    "parquet/trades/2025-06-02.parquet", // a run day without trades: the file, with no rows
   ]);
+  const noTrades = await parquetReadObjects({
+    file: await asyncBufferFromFile(`${dir}/parquet/trades/2025-06-02.parquet`),
+  });
+  assert.deepEqual(noTrades, []);
   const csv = (await Deno.readTextFile(`${dir}/equity.csv`)).trim().split("\n").slice(1);
   const cell = (v: unknown) =>
     v === null
