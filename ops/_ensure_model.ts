@@ -24,7 +24,7 @@ export interface EnsureModelOptions {
   /** Seed of a fresh training. @default {0} */
   seed?: number;
   /**
-   * Days of bars right before `tradeFrom` a fresh model is trained on (clipped to the data's
+   * Whole UTC days before the day of `tradeFrom` a fresh model is trained on (clipped to the data's
    * start; the features' warm-up, ~1 day for v1 and ~4 days for h2, is part of it).
    * @default {14}
    */
@@ -61,8 +61,8 @@ export interface EnsuredModel {
  * current model of the symbol and kind if it was trained on the requested schema with the
  * requested prior horizon and its training span ends at or before `tradeFrom`; else the newest
  * such model (`ModelStore.latest`'s order); else (e.g.
- * an empty store on a fresh clone) a model trained now on the `trainDays` of bars right before
- * `tradeFrom` (bars with open time in [tradeFrom − trainDays, ⌊tradeFrom⌋₁ₘ)), saved to the store
+ * an empty store on a fresh clone) a model trained now on the `trainDays` whole UTC days before
+ * the day of `tradeFrom` (bars with open time in [⌊tradeFrom⌋₁d − trainDays, ⌊tradeFrom⌋₁d)), saved to the store
  * and returned. Logs "no model in store for X before T: training on [a, b)" before training.
  *
  * Throws what `trainRun` throws (`DataFileError`, `TrainingInputError` e.g. when too few bars
@@ -102,7 +102,9 @@ export async function ensureModel(options: EnsureModelOptions): Promise<EnsuredM
   }
   const trainDays = options.trainDays ?? 14;
   if (!(trainDays > 0)) throw new RangeError(`Cannot train on ${trainDays} days`);
-  const to = Math.floor(tradeFrom / 60_000) * 60_000;
+  // Whole UTC days: every run starting on the same day trades the same model (a paper hour and
+  // the backtest of its day agree, and the store does not grow a model per start minute).
+  const to = Math.floor(tradeFrom / DAY_MS) * DAY_MS;
   const from = to - trainDays * DAY_MS;
   log(
     `no model in store for ${symbol} ${kind} (priors over ${horizon} bars) before ${

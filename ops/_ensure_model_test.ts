@@ -18,7 +18,7 @@ async function withStore(fn: (store: ModelStore) => Promise<void>): Promise<void
   }
 }
 
-Deno.test("ensureModel() trains on the days before tradeFrom when the store is empty, then reuses it", async () => {
+Deno.test("ensureModel() trains on the whole UTC days before tradeFrom's day when the store is empty, then reuses it", async () => {
   await withStore(async (store) => {
     const lines: string[] = [];
     const opts = {
@@ -33,11 +33,15 @@ Deno.test("ensureModel() trains on the days before tradeFrom when the store is e
     const first = await ensureModel({ ...opts, tradeFrom: DAY5 + 30_000 });
     assert.equal(first.source, "trained");
     const t = first.file.manifest.training;
-    assert.equal(t.to, DAY5); // the last bar used opens at DAY5 − 1 min
-    assert.equal(t.warmupFrom, DAY5 - 3 * DAY);
+    const midnight = Date.UTC(2026, 2, 28); // DAY5's UTC day
+    assert.equal(t.to, midnight); // the last bar used opens at 23:59 the day before
+    assert.equal(t.warmupFrom, midnight - 3 * DAY);
     assert.equal(first.file.manifest.featureSchema.hash, FEATURE_SCHEMA_V1.hash);
     assert.deepEqual((await store.load(first.file.manifest.id)).manifest, first.file.manifest);
     assert.ok(lines.length > 0);
+
+    const sameDay = await ensureModel({ ...opts, tradeFrom: DAY5 + 5 * 3_600_000 });
+    assert.equal(sameDay.file.manifest.id, first.file.manifest.id, "another start, same day");
 
     const again = await ensureModel({ ...opts, tradeFrom: DAY5 + 2 * DAY });
     assert.equal(again.source, "latest");
