@@ -113,11 +113,43 @@ export const BookAdvance = z.object({
 /** A parsed book advance. */
 export type BookAdvance = z.infer<typeof BookAdvance>;
 
+/**
+ * The kill switch (request): `on` blocks every order from then on with reason `KILL` (exits
+ * included) until it is turned off. The book's snapshot keeps it, so a restart stays killed.
+ */
+export const KillSet = z.object({
+  type: z.literal("kill.set"),
+  ts: Ts,
+  on: z.boolean(),
+});
+/** A parsed kill switch command. */
+export type KillSet = z.infer<typeof KillSet>;
+
+/** What the book holds now (request), for `GET /status`. */
+export const BookStatusRequest = z.object({ type: z.literal("book.status") });
+/** A parsed book status request. */
+export type BookStatusRequest = z.infer<typeof BookStatusRequest>;
+
+/**
+ * The answer to `kill.set` and `book.status`: the kill switch, cash and equity (quote asset), and
+ * every symbol's position (base quantity; value at its last mark, 0 before the first one).
+ */
+export const BookStatus = z.object({
+  killed: z.boolean(),
+  cash: z.number(),
+  equity: z.number(),
+  positions: z.array(z.object({ symbol: SymbolName, qty: z.number(), value: z.number() })),
+});
+/** The book as `book.status` reports it. */
+export type BookStatus = z.infer<typeof BookStatus>;
+
 /** Everything the portfolio-risk actor accepts. */
 export const RiskInbox = z.discriminatedUnion("type", [
   IntentEvaluate,
   BookAdvance,
   ExecutionReported,
+  KillSet,
+  BookStatusRequest,
 ]);
 /** A parsed portfolio-risk message. */
 export type RiskInbox = z.infer<typeof RiskInbox>;
@@ -147,6 +179,7 @@ export type RiskSnapshot = z.infer<typeof RiskSnapshot>;
  *   of cancelled, expired or rejected remainders), marks each symbol at its close, updates the
  *   covariance with the 1-minute log returns, and from `recordFrom` on writes one equity row.
  * - `execution.reported`: applies execution events outside market minutes (order placement).
+ * - `kill.set`: the kill switch on or off; `book.status`: positions, cash, equity, kill switch.
  */
 export const portfolioRiskActor = defineActor({
   name: "portfolio-risk",
@@ -155,7 +188,12 @@ export const portfolioRiskActor = defineActor({
   config: RiskActorConfig,
   snapshot: RiskSnapshot,
   outbox: z.never(),
-  replies: { "intent.evaluate": RiskVerdict, "book.advance": EquityRecorded },
+  replies: {
+    "intent.evaluate": RiskVerdict,
+    "book.advance": EquityRecorded,
+    "kill.set": BookStatus,
+    "book.status": BookStatus,
+  },
   create(config) {
     const symbols = config.symbols.map((s) => s.symbol);
     const bySymbol = new Map(config.symbols.map((s) => [s.symbol, s]));
@@ -321,6 +359,19 @@ export const portfolioRiskActor = defineActor({
       return { order, cancel: null, guard };
     };
 
+    const status = (): BookStatus => {
+      const positions = symbols.map((symbol) => {
+        const p = book.position(symbol);
+        return {
+          symbol,
+          qty: p.qty,
+          value: p.qty === 0 || !Number.isFinite(p.mark) ? 0 : p.qty * p.mark,
+        };
+      });
+      const value = positions.reduce((v, p) => v + p.value, 0);
+      return { killed: book.killed, cash: book.cash, equity: book.cash + value, positions };
+    };
+
     return {
       handle(msg: RiskInbox) {
         switch (msg.type) {
@@ -331,6 +382,11 @@ export const portfolioRiskActor = defineActor({
           case "execution.reported":
             for (const e of msg.events) apply(e);
             return;
+          case "kill.set":
+            book.setKill(msg.on);
+            return status();
+          case "book.status":
+            return status();
           default:
             return assertNever(msg);
         }

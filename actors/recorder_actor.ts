@@ -58,6 +58,12 @@ export const RecorderConfig = z.object({
   dir: z.string().min(1),
   /** Write the daily Parquet rollups. @default {true} */
   parquet: z.boolean().default(true),
+  /**
+   * Write every row through to its CSV as soon as it is recorded (paper and live: the ops server
+   * serves the files while the run goes on); otherwise rows are buffered (backtest speed).
+   * @default {false}
+   */
+  writeThrough: z.boolean().default(false),
 });
 
 const ROUND = 1e8;
@@ -104,7 +110,7 @@ export const recorderActor = defineActor({
       takerFills: 0,
       feesByAsset: {},
       feesQuote: 0,
-      guardRows: { block: {}, scale: {}, total: 0 },
+      guardRows: { block: {}, scale: {}, cancel: {}, total: 0 },
       equityRows: 0,
       finalEquity: null,
       peakEquity: null,
@@ -215,7 +221,11 @@ export const recorderActor = defineActor({
 
     const guard = (g: GuardRecorded) => {
       tally.guardRows.total++;
-      const bucket = g.action === "scale" ? tally.guardRows.scale : tally.guardRows.block;
+      const bucket = g.action === "scale"
+        ? tally.guardRows.scale
+        : g.action === "cancel"
+        ? tally.guardRows.cancel
+        : tally.guardRows.block;
       for (const code of g.reasons.split("|")) add(bucket, code);
       files().guard({
         ts: g.ts,
@@ -269,31 +279,37 @@ export const recorderActor = defineActor({
 
     return {
       async handle(msg: RecorderInbox) {
-        switch (msg.type) {
-          case "run.start":
-            writer = await RunWriter.open(config.dir, { parquet: config.parquet });
-            return { dir: config.dir };
-          case "decisions.recorded":
-            return decisions(msg);
-          case "execution.reported":
-            for (const e of msg.events) {
-              if (e.type === "order.updated") order(e);
-              else fill(e);
-            }
-            return;
-          case "guard.recorded":
-            return guard(msg);
-          case "equity.recorded":
-            return await equity(msg);
-          case "run.finish":
-            return await finish(msg);
-          default:
-            return assertNever(msg);
-        }
+        const answer = await route(msg);
+        if (config.writeThrough && writer !== null && msg.type !== "run.finish") writer.flush();
+        return answer;
       },
       snapshot: () => null,
       restore() {},
     };
+
+    async function route(msg: RecorderInbox) {
+      switch (msg.type) {
+        case "run.start":
+          writer = await RunWriter.open(config.dir, { parquet: config.parquet });
+          return { dir: config.dir };
+        case "decisions.recorded":
+          return decisions(msg);
+        case "execution.reported":
+          for (const e of msg.events) {
+            if (e.type === "order.updated") order(e);
+            else fill(e);
+          }
+          return;
+        case "guard.recorded":
+          return guard(msg);
+        case "equity.recorded":
+          return await equity(msg);
+        case "run.finish":
+          return await finish(msg);
+        default:
+          return assertNever(msg);
+      }
+    }
   },
 });
 

@@ -18,6 +18,7 @@ import { executionActor } from "./execution_actor.ts";
 import { portfolioRiskActor, type RiskActorConfigInput } from "./portfolio_risk_actor.ts";
 import { recorderActor } from "./recorder_actor.ts";
 import { symbolActor, type SymbolActorConfigInput } from "./symbol_actor.ts";
+import type { TradingLoopControl } from "./trading_loop_control.ts";
 import { registerLocalDep, releaseLocalDep } from "./_local_deps.ts";
 
 /** One symbol's bars in a feed batch: a `replayBars` entry plus the QA flag byte of each bar. */
@@ -56,6 +57,8 @@ export interface LoopProgress {
 
 /** Hooks a later ops integration subscribes to; each is optional and must not throw. */
 export interface TradingLoopObserver {
+  /** A market batch, just before it goes to the symbol actors. */
+  batch?(batch: FeedBatch): void;
   progress?(progress: LoopProgress): void;
   supervisor?(event: SupervisorEvent): void;
   decisions?(batch: DecisionBatch): void;
@@ -87,7 +90,11 @@ export interface TradingLoopOptions {
   lookahead?: number;
   /** Write the daily Parquet rollups. @default {true} */
   parquet?: boolean;
+  /** Rows reach the CSVs as they are recorded (paper, live), not buffered. @default {false} */
+  writeThrough?: boolean;
   observer?: TradingLoopObserver;
+  /** Operator commands (kill, resume) and the status port; see {@link TradingLoopControl}. */
+  control?: TradingLoopControl;
 }
 
 interface Prepared {
@@ -183,7 +190,11 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
   });
   const recorder = localActor(recorderActor, {
     id: "recorder",
-    config: { dir: options.outDir, parquet: options.parquet ?? true },
+    config: {
+      dir: options.outDir,
+      parquet: options.parquet ?? true,
+      writeThrough: options.writeThrough ?? false,
+    },
     snapshotEvery: 0,
     askTimeoutMs: 600_000,
   });
@@ -281,6 +292,7 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
         ohlcv[o + 4] = b.volume[k];
       }
     }
+    observer.batch?.(batch);
     for (const b of batch.bars) {
       if (b.length === 0) continue;
       const j = symbols.indexOf(b.symbol);
@@ -399,7 +411,48 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
     observer.guard?.(row);
   };
 
+  /** Applies the operator's queued commands at event time `ts` (a drain point). */
+  const drain = async (ts: number) => {
+    const control = options.control;
+    if (control === undefined) return;
+    for (const command of control.take()) {
+      await risk.ask({ type: "kill.set", ts, on: command.kind === "kill" });
+      if (command.kind === "kill") {
+        for (const symbol of symbols) {
+          const report = await execution.ask({
+            type: "orders.cancel",
+            ts,
+            symbol,
+            side: null,
+            reason: "kill",
+          });
+          const n = report.events.filter((e) =>
+            e.type === "order.updated" && e.status === "CANCELED"
+          ).length;
+          await deliver(report);
+          await guard({
+            type: "guard.recorded",
+            ts,
+            symbol,
+            level: "portfolio",
+            action: "cancel",
+            reasons: "KILL",
+            value: n,
+            threshold: 0,
+            detail: `kill switch on (${command.reason}): ${n} open orders cancelled`,
+          });
+        }
+      }
+      control.applied(command, ts);
+      if (command.kind === "resume") {
+        // back to what the policy wants now: each symbol's standing intent is evaluated again
+        for (const symbol of [...standing.keys()].sort()) await evaluate(standing.get(symbol)!, ts);
+      }
+    }
+  };
+
   const trade = async (p: Prepared) => {
+    await drain(lastTs);
     const decided: DecisionBatch[] = [];
     for (const j of p.sent) {
       const d = await nextDecision(j);
@@ -436,6 +489,7 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
       start = i + 1;
       check();
       for (const g of rows ?? []) await guard(g);
+      await drain(closeTs);
       const fresh = new Set((here ?? []).map((it) => it.symbol));
       for (const symbol of [...cancelled].sort()) {
         const s = standing.get(symbol);
@@ -445,9 +499,11 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
         standing.set(it.symbol, it);
         await evaluate(it, closeTs);
       }
+      await drain(closeTs);
       check();
     }
     batches++;
+    options.control?.traded(lastTs);
     observer.progress?.({
       ts: lastTs,
       batches,
@@ -459,6 +515,11 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
     });
   };
 
+  const actorRefs = [...symbolRefs, risk, execution, recorder];
+  options.control?.attach({
+    book: () => risk.ask({ type: "book.status" }),
+    actors: () => actorRefs.map((r) => ({ id: r.id, alive: r.running, stats: r.stats() })),
+  });
   try {
     await recorder.ask({ type: "run.start", ts: options.tradeFrom });
     const pending: Prepared[] = [];
@@ -477,6 +538,7 @@ export async function runTradingLoop(options: TradingLoopOptions): Promise<RunSu
       restarts: restarts(),
     });
   } finally {
+    options.control?.attach(null);
     await root.stop();
     releaseLocalDep(token);
   }

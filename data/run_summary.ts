@@ -75,7 +75,13 @@ export interface RunTally {
   /** Fees valued in the quote asset (base fees at their fill price). */
   feesQuote: number;
   /** `guardrails.csv` rows by action and by reason code (a row with `A|B` counts once each). */
-  guardRows: { block: Record<string, number>; scale: Record<string, number>; total: number };
+  guardRows: {
+    block: Record<string, number>;
+    scale: Record<string, number>;
+    /** Rows of resting orders cancelled by a guard (the kill switch), by reason. */
+    cancel: Record<string, number>;
+    total: number;
+  };
   equityRows: number;
   /** Equity of the last row, or null without rows. */
   finalEquity: number | null;
@@ -121,6 +127,8 @@ export const RunSummarySchema = z.strictObject({
     guardRows: Count,
     guardBlocks: Counts,
     guardScales: Counts,
+    /** Kill switch rows (`cancel` in guardrails.csv) by reason. */
+    guardCancels: Counts,
     guardBlockedBars: Counts,
     equityRows: Count,
     dataQa: z.strictObject({
@@ -200,6 +208,7 @@ export function runSummary(info: RunInfo, tally: RunTally): RunSummary {
       guardRows: tally.guardRows.total,
       guardBlocks: sorted(tally.guardRows.block),
       guardScales: sorted(tally.guardRows.scale),
+      guardCancels: sorted(tally.guardRows.cancel),
       guardBlockedBars: sorted(tally.guardBlockedBars),
       equityRows: tally.equityRows,
       dataQa: {

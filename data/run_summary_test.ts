@@ -52,7 +52,7 @@ const tally: RunTally = {
   takerFills: 0,
   feesByAsset: { BTC: "0.00001" },
   feesQuote: 1,
-  guardRows: { block: { CORR: 1, COOLDOWN: 2 }, scale: {}, total: 3 },
+  guardRows: { block: { CORR: 1, COOLDOWN: 2 }, scale: {}, cancel: {}, total: 3 },
   equityRows: 40,
   finalEquity: 9_950,
   peakEquity: 10_010,

@@ -153,6 +153,13 @@ export class RunWriter {
     }
   }
 
+  /** Writes the buffered CSV rows to their files now. */
+  flush(): void {
+    for (const w of [this.#trades, this.#orders, this.#states, this.#guards, this.#equity]) {
+      w.flush();
+    }
+  }
+
   /** Writes the Parquet days that end at or before `ts`. */
   async advance(ts: number): Promise<void> {
     if (this.#rollups === null) return;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SYMBOL_PATTERN } from "../models/model_file.ts";
 import { intFlag, parseFlags, splitFlags, timeFlag, UsageError } from "./_train_flags.ts";
+import { opsFlagsUsage, OpsHostFlag, OpsPortFlag } from "./_ops_flags.ts";
 
 /** `deno task backtest --help`. */
 export const BACKTEST_USAGE =
@@ -26,6 +27,9 @@ Usage: deno task backtest [options]
   --batch-bars N      bars per market batch (all symbols, >= 100)          default config run.batchBars
   --chaos-crash-rate P  symbol Workers crash on this fraction of bars (0..1); the supervisor
                       restarts them and the outputs stay byte-identical    default 0
+  --ops               serve the ops server while the backtest runs (metrics, /status, /ws, the
+                      live page, /kill, /resume; /retrain is refused: a backtest's models are fixed)
+${opsFlagsUsage(22)}
   --help              print this text
 
 Writes trades.csv, orders.csv, state_timeline.csv, guardrails.csv, equity.csv, summary.json and
@@ -33,7 +37,7 @@ parquet/ (daily rollups) into the run directory and prints its path on stdout. P
 wall-clock figures go to stderr only (they are not part of any output file).
 Exit codes: 0 ok, 2 bad input (one line on stderr), 1 internal error.`;
 
-const BOOLEANS = new Set(["help"]);
+const BOOLEANS = new Set(["help", "ops"]);
 
 function fraction() {
   return z.string().transform((s, ctx) => {
@@ -73,13 +77,20 @@ export const BacktestFlags = z.strictObject({
   out: z.string().min(1).optional(),
   "batch-bars": intFlag(100, 100_000).optional(),
   "chaos-crash-rate": fraction().default(0),
+  ops: z.boolean().default(false),
+  "ops-host": OpsHostFlag,
+  "ops-port": OpsPortFlag,
 });
 /** The backtest's flags. */
 export type BacktestFlags = z.infer<typeof BacktestFlags>;
 
 /** Parses the command line; throws `UsageError` (one line) for anything wrong. */
 export function parseBacktestFlags(args: readonly string[]): BacktestFlags {
-  const flags = parseFlags(BacktestFlags, splitFlags(args, BOOLEANS));
+  const raw = splitFlags(args, BOOLEANS);
+  if (raw.ops === undefined && (raw["ops-host"] !== undefined || raw["ops-port"] !== undefined)) {
+    throw new UsageError("bad flags: --ops-host and --ops-port need --ops");
+  }
+  const flags = parseFlags(BacktestFlags, raw);
   if (flags.from !== undefined && flags.to !== undefined && !(flags.from < flags.to)) {
     throw new UsageError(`bad flags: --from must be before --to`);
   }

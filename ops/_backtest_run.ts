@@ -1,5 +1,11 @@
 import { createHash } from "node:crypto";
-import { type LoopProgress, runTradingLoop } from "../actors/trading_loop.ts";
+import {
+  type LoopProgress,
+  runTradingLoop,
+  type TradingLoopObserver,
+} from "../actors/trading_loop.ts";
+import { TradingLoopControl } from "../actors/trading_loop_control.ts";
+import { combineObservers, RunOps } from "./run_ops.ts";
 import { formatTs } from "../data/csv_format.ts";
 import { resolveDataDir } from "../data/data_dir.ts";
 import { loadKlineSet } from "../data/load_kline_set.ts";
@@ -40,6 +46,12 @@ export interface BacktestHooks {
   progress?: (p: LoopProgress & { fraction: number; barsPerSecond: number }) => void;
   /** Where symbol actors run. @default {"worker"} */
   symbolHost?: "worker" | "local";
+  /** More loop hooks (tests). */
+  observer?: TradingLoopObserver;
+  /** The ops token with `--ops` ("" generates one). @default {Deno.env.get("SHOAL_OPS_TOKEN")} */
+  opsTokenEnv?: string;
+  /** Handed the loop's control before the loop starts (tests kill and resume through it). */
+  onControl?: (control: TradingLoopControl) => void;
 }
 
 /**
@@ -164,31 +176,60 @@ export async function runBacktest(
   );
 
   const gateway = new SimGateway(exchangeInfo, config.exchange);
+  const control = new TradingLoopControl();
+  hooks.onControl?.(control);
+  const ops = flags.ops
+    ? await RunOps.start({
+      mode: "backtest",
+      runId,
+      dir,
+      symbols,
+      models: symbols.map((s) => ({
+        symbol: s,
+        kind: models[s].manifest.kind,
+        id: models[s].manifest.id,
+      })),
+      control,
+      startingEquityQuote: info.startingEquityQuote,
+      retrainRefusal:
+        "a backtest trades fixed models so that it is reproducible: use deno task retrain",
+    }, {
+      host: flags["ops-host"],
+      port: flags["ops-port"],
+      log,
+      tokenEnv: hooks.opsTokenEnv ?? Deno.env.get("SHOAL_OPS_TOKEN") ?? "",
+    })
+    : null;
   const t1 = performance.now();
   const span = tradeTo - replayFrom;
-  const summary = await runTradingLoop({
-    feed: klineFeed(loaded, { batchBars: config.run.batchBars, from: replayFrom, to: tradeTo }),
-    gateway,
-    config,
-    models: Object.fromEntries(symbols.map((s) => [s, encodeModelFile(models[s])])),
-    tradeFrom,
-    outDir: dir,
-    info,
-    chaos: info.chaos,
-    symbolHost: hooks.symbolHost,
-    observer: {
-      progress: (p) => {
-        const seconds = (performance.now() - t1) / 1000;
-        hooks.progress?.({
-          ...p,
-          fraction: Math.min(1, (p.ts + 1 - replayFrom) / span),
-          barsPerSecond: seconds > 0 ? p.events / seconds : 0,
-        });
-      },
-    },
-  });
-  const t2 = performance.now();
-  return { dir, summary, wallMs: t2 - t0, replayMs: t2 - t1 };
+  try {
+    const summary = await runTradingLoop({
+      feed: klineFeed(loaded, { batchBars: config.run.batchBars, from: replayFrom, to: tradeTo }),
+      gateway,
+      config,
+      models: Object.fromEntries(symbols.map((s) => [s, encodeModelFile(models[s])])),
+      tradeFrom,
+      outDir: dir,
+      info,
+      chaos: info.chaos,
+      symbolHost: hooks.symbolHost,
+      control,
+      observer: combineObservers(ops?.observer ?? {}, hooks.observer ?? {}, {
+        progress: (p) => {
+          const seconds = (performance.now() - t1) / 1000;
+          hooks.progress?.({
+            ...p,
+            fraction: Math.min(1, (p.ts + 1 - replayFrom) / span),
+            barsPerSecond: seconds > 0 ? p.events / seconds : 0,
+          });
+        },
+      }),
+    });
+    const t2 = performance.now();
+    return { dir, summary, wallMs: t2 - t0, replayMs: t2 - t1 };
+  } finally {
+    await ops?.close();
+  }
 }
 
 /** The config file with the flags' overrides applied and validated again. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { SYMBOL_PATTERN } from "../models/model_file.ts";
 import { parseDuration } from "./_paper_flags.ts";
 import { intFlag, parseFlags, positiveFlag, splitFlags, UsageError } from "./_train_flags.ts";
+import { opsFlagsUsage, OpsHostFlag, OpsPortFlag } from "./_ops_flags.ts";
 
 /** `deno task live --help`. */
 export const LIVE_USAGE =
@@ -23,6 +24,7 @@ Usage: deno task live --confirm-live [options]
   --data DIR                  data directory (training)                        default ../shared/data/binance
   --store DIR                 model store directory                            default ./store
   --out DIR                   run directory                                    default runs/<run-id>
+${opsFlagsUsage(30)}
   --help                      print this text
 
 Without BINANCE_API_KEY, BINANCE_API_SECRET and --confirm-live it refuses to start (exit 2, one
@@ -68,6 +70,8 @@ export const LiveFlags = z.strictObject({
   data: z.string().min(1).optional(),
   store: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
+  "ops-host": OpsHostFlag,
+  "ops-port": OpsPortFlag,
   /**
    * Tests only: trade against this Binance-compatible base URL (the simulated exchange server)
    * instead of production. It changes nothing else: keys and `--confirm-live` are still required.

@@ -33,6 +33,8 @@ export async function runLive(
       data: flags.data,
       store: flags.store,
       out: flags.out,
+      "ops-host": flags["ops-host"],
+      "ops-port": flags["ops-port"],
     }, {
       log: (line) => console.error(line),
       progress: (line) => console.error(line),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SYMBOL_PATTERN } from "../models/model_file.ts";
 import { intFlag, parseFlags, splitFlags, timeFlag, UsageError } from "./_train_flags.ts";
+import { opsFlagsUsage, OpsHostFlag, OpsPortFlag } from "./_ops_flags.ts";
 
 /** `deno task paper --help`. */
 export const PAPER_USAGE =
@@ -17,8 +18,9 @@ Usage: deno task paper [options]
   --speed X|max         market minutes per wall minute: 60 = one market hour per wall minute,
                         1 = real time, max = as fast as the client keeps up (sim only)  default 60
   --from T              first traded minute (sim); ISO (UTC) or epoch ms
-                        default: the data's start + run.trainDays (2025-06-19T00:00Z on the
-                        bundled long set with the default config)
+                        default 2025-06-20T08:00Z on the bundled long set (the busiest hour of
+                        the default strategy there: it places two limit orders);
+                        on other data the data's start + run.trainDays
   --symbols A,B         traded symbols (each needs an entry in the config)   default config run.symbols
   --kind h2|hmm         kind of the models trained or looked up for "auto"   default h2
   --seed N              seed of every random choice                          default config run.seed
@@ -30,7 +32,8 @@ Usage: deno task paper [options]
   --resume DIR          continue a run that was stopped (even by kill -9): reconciles the journal
                         with the exchange, replays the run's tape to rebuild every actor, then
                         trades on until the run's original end (only --speed, --store and --data
-                        may be given with it)
+                        may be given with it, and the ops flags)
+${opsFlagsUsage(24)}
   --help                print this text
 
 Writes trades.csv, orders.csv, state_timeline.csv, guardrails.csv, equity.csv, summary.json (with
@@ -107,12 +110,14 @@ export const PaperFlags = z.strictObject({
   out: z.string().min(1).optional(),
   state: z.string().min(1).optional(),
   resume: z.string().min(1).optional(),
+  "ops-host": OpsHostFlag,
+  "ops-port": OpsPortFlag,
 });
 /** The paper task's flags. */
 export type PaperFlags = z.infer<typeof PaperFlags>;
 
 /** Flags that may accompany `--resume` (the rest come from the run being resumed). */
-const RESUME_FLAGS = new Set(["resume", "speed", "store", "data"]);
+const RESUME_FLAGS = new Set(["resume", "speed", "store", "data", "ops-host", "ops-port"]);
 
 /**
  * Parses the command line; throws `UsageError` (one line) for anything wrong: an unknown or

@@ -13,6 +13,8 @@ import type { GatewayEvent, GatewayOrder } from "../data/gateway.ts";
 import { decisionFromClientId, JournaledGateway } from "../data/journaled_gateway.ts";
 import { loadKlineSet } from "../data/load_kline_set.ts";
 import { ModelStore } from "../data/model_store.ts";
+import { RetrainJobs } from "./retrain_jobs.ts";
+import { combineObservers, RunOps } from "./run_ops.ts";
 import { OrderJournal } from "../data/order_journal.ts";
 import { emptyQaReport } from "../data/qa_report.ts";
 import {
@@ -33,7 +35,14 @@ import { klineDataHash } from "./_backtest_feed.ts";
 import { ensureModel } from "./_ensure_model.ts";
 import { runBands } from "./_paper_bands.ts";
 import type { PaperFlags } from "./_paper_flags.ts";
-import { readTape, tapedFeed, TapedGateway, type TapeEntry, TapePlayer } from "./_paper_tape.ts";
+import {
+  readTape,
+  TapedControl,
+  tapedFeed,
+  TapedGateway,
+  type TapeEntry,
+  TapePlayer,
+} from "./_paper_tape.ts";
 import { UsageError } from "./_train_flags.ts";
 import {
   canonicalJson,
@@ -45,6 +54,16 @@ import {
 } from "./config.ts";
 
 const DAY_MS = 86_400_000;
+
+/**
+ * The default first minute of a simulated paper run on the bundled long set: 2025-06-20 08:00 UTC,
+ * the busiest hour of one-hour backtests of 2025-06-20..23 with the models a fresh store trains
+ * (the 30 days before each day): this slow strategy places no order in most hours; in this one it
+ * places two ETH limit orders (a paper run at speed 60 measured here: both rest and are cancelled
+ * at their TTL, no fill). So the README's first command shows orders going through the venue. Any other data falls back to the data's
+ * start + run.trainDays, and `--from` picks any minute.
+ */
+const DEFAULT_PAPER_FROM = Date.UTC(2025, 5, 20, 8, 0);
 const BAR_MS = 60_000;
 /** Feature warm-up margin on top of the pipeline's own warm-up, bars (as the backtest). */
 const WARMUP_MARGIN_BARS = 1440;
@@ -175,6 +194,8 @@ export async function runPaper(
   const journal = new OrderJournal(`${dir}/journal.db`);
   let server: RunningSimExchange | null = null;
   let gateway: CcxtGateway | null = null;
+  let ops: RunOps | null = null;
+  let retrainJobs: RetrainJobs | null = null;
   try {
     const resumed = Number(journal.meta("paper.resumed") ?? 0) +
       (flags.resume !== undefined ? 1 : 0);
@@ -272,6 +293,7 @@ export async function runPaper(
       });
       tally.add(r);
       hooks.onReconcile?.(r, when);
+      ops?.onReconcile(r);
       for (const line of r.lines) log(`reconcile (${when}): mismatch ${line}`);
       if (!r.ok) {
         log(`reconcile (${when}): the exchange could not be queried (${r.error}): trading paused`);
@@ -293,6 +315,49 @@ export async function runPaper(
       if (tape.length > 0) log(`resume: tape played back (${tape.length} entries); trading live`);
     });
     const tgw = new TapedGateway(traded, journal, player);
+    const control = new TapedControl(journal, player);
+    let liveFeed: CcxtMarketFeed | null = null;
+    const jobs = new RetrainJobs({
+      dir,
+      store: flags.store ?? "store",
+      data: flags.data,
+      kinds: Object.fromEntries(params.symbols.map((s) => [s, models[s].manifest.kind])),
+      to: () => control.eventTs + 1,
+      log: (line) => log(`ops: ${line}`),
+    });
+    // the ops server comes up before the first reconciliation, so its mismatches are counted
+    ops = await RunOps.start({
+      mode: params.mode,
+      runId: params.runId,
+      dir,
+      symbols: params.symbols,
+      models: params.symbols.map((s) => ({
+        symbol: s,
+        kind: models[s].manifest.kind,
+        id: models[s].manifest.id,
+      })),
+      control,
+      startingEquityQuote: params.startingEquityQuote,
+      exchange: () => {
+        const w = gw.budget.stats(), g = gw.stats();
+        return {
+          usedWeight: w.used,
+          weightLimit: w.limit,
+          reconnects: {
+            user: g.userReconnects,
+            book: g.bookReconnects,
+            market: liveFeed?.stats().reconnects ?? 0,
+          },
+        };
+      },
+      retrain: (request) => jobs.start(request),
+    }, {
+      host: flags["ops-host"],
+      port: flags["ops-port"],
+      log,
+      tokenEnv: env("SHOAL_OPS_TOKEN") ?? "",
+    });
+    retrainJobs = jobs;
     const first = await runReconcile(flags.resume !== undefined ? "resume" : "start");
     if (!first.ok && flags.resume === undefined) {
       throw new Error(
@@ -307,7 +372,6 @@ export async function runPaper(
       // fresh: nothing to replay; the market runs from the first live minute
     }
 
-    let liveFeed: CcxtMarketFeed | null = null;
     const info: RunInfo = {
       runId: params.runId,
       mode: params.mode,
@@ -402,10 +466,10 @@ export async function runPaper(
       outDir: dir,
       info,
       lookahead: 0,
-      observer: {
-        ...hooks.observer,
+      writeThrough: true,
+      control,
+      observer: combineObservers(hooks.observer ?? {}, ops.observer, {
         decisions: (d) => {
-          hooks.observer?.decisions?.(d);
           for (const it of d.intents) {
             intents.set(`${it.symbol}:${it.ts}`, {
               modelVersion: it.modelVersion,
@@ -428,7 +492,6 @@ export async function runPaper(
           }
         },
         progress: (p) => {
-          hooks.observer?.progress?.(p);
           if (p.ts < params.tradeFrom) return;
           const wall = performance.now();
           if (
@@ -438,7 +501,7 @@ export async function runPaper(
           lastMarket = p.ts;
           hooks.progress?.(progressLine(params, p, gw, (wall - t1) / 1000, liveFeed));
         },
-      },
+      }),
     });
 
     // End of the run: what is still resting is cancelled (nothing is left working on the account
@@ -479,6 +542,11 @@ export async function runPaper(
     journal.setMeta(FINISHED_KEY, true);
     return { dir, runId: params.runId, summary: full, wallMs: performance.now() - t0 };
   } finally {
+    await ops?.close();
+    if (retrainJobs?.running !== null && retrainJobs?.running !== undefined) {
+      log(`ops: waiting for ${retrainJobs.running} to finish`);
+    }
+    await retrainJobs?.settled();
     await gateway?.close();
     await server?.close();
     journal.close();
@@ -557,7 +625,9 @@ async function freshParams(
   const duration = flags.duration;
   let tradeFrom: number;
   if (venue === "sim") {
-    tradeFrom = flags.from ?? floorTo(dataFrom + config.run.trainDays * DAY_MS, BAR_MS);
+    const earliest = floorTo(dataFrom + config.run.trainDays * DAY_MS, BAR_MS);
+    const demo = DEFAULT_PAPER_FROM >= earliest && DEFAULT_PAPER_FROM + duration <= dataTo;
+    tradeFrom = flags.from ?? (demo ? DEFAULT_PAPER_FROM : earliest);
     if (tradeFrom % BAR_MS !== 0) {
       throw new UsageError(`--from must be on a whole minute: ${formatTs(tradeFrom)}`);
     }

@@ -1,4 +1,5 @@
 import type { Feed, FeedBatch } from "../actors/trading_loop.ts";
+import { LoopCommand, TradingLoopControl } from "../actors/trading_loop_control.ts";
 import type {
   Gateway,
   GatewayBalance,
@@ -17,7 +18,8 @@ import type { SymbolRules } from "../data/sim/exchange_info.ts";
  *
  * - `batch`: a market batch the feed gave the trading loop (bars and QA flags);
  * - `call` / `answer` / `throw`: a gateway call (method and arguments) and its outcome;
- * - `event`: a gateway event (order update, fill) delivered to the execution actor.
+ * - `event`: a gateway event (order update, fill) delivered to the execution actor;
+ * - `control`: an operator command (kill, resume) the trading loop applied at that point.
  *
  * Events are **gated**: an event the venue pushes while no call is running is held and delivered
  * at the start of the next call (events during a call are delivered at once). So every event has
@@ -32,7 +34,8 @@ export type TapeEntry =
   | { kind: "call"; method: TapedMethod; args: unknown[] }
   | { kind: "answer"; result: unknown }
   | { kind: "throw"; message: string }
-  | { kind: "event"; event: GatewayEvent };
+  | { kind: "event"; event: GatewayEvent }
+  | { kind: "control"; command: LoopCommand };
 
 /** The gateway calls the tape records. */
 export type TapedMethod =
@@ -73,6 +76,8 @@ export function readTape(journal: OrderJournal): TapeEntry[] {
         return { kind: "throw", message: String(p.message) };
       case "event":
         return { kind: "event", event: p.event as GatewayEvent };
+      case "control":
+        return { kind: "control", command: LoopCommand.parse(p.command) };
       default:
         throw new TypeError(`Cannot read tape entry ${row.seq}: unknown kind ${row.kind}`);
     }
@@ -392,4 +397,35 @@ export function fromTaped(t: TapedBatch): FeedBatch {
       };
     }),
   };
+}
+
+/**
+ * The loop control of a paper or live run: every operator command the loop applies is put on the
+ * tape at that point, and on `--resume` the taped commands are applied again at the same points
+ * (operator commands given meanwhile wait until the tape has been played), so a resumed run is
+ * killed, and resumed, exactly where it was.
+ */
+export class TapedControl extends TradingLoopControl {
+  readonly #journal: OrderJournal;
+  readonly #player: TapePlayer;
+
+  constructor(journal: OrderJournal, player: TapePlayer) {
+    super();
+    this.#journal = journal;
+    this.#player = player;
+  }
+
+  override take(): LoopCommand[] {
+    if (!this.#player.live) {
+      const taped: LoopCommand[] = [];
+      for (let e = this.#player.peek(); e?.kind === "control"; e = this.#player.peek()) {
+        this.#player.take();
+        taped.push(e.command);
+      }
+      return taped;
+    }
+    const commands = super.take();
+    for (const command of commands) this.#journal.appendTape("control", { command });
+    return commands;
+  }
 }

@@ -7,7 +7,7 @@ import type {
   GatewayResult,
 } from "../data/gateway.ts";
 import { OrderJournal } from "../data/order_journal.ts";
-import { readTape, TapedGateway, TapePlayer } from "./_paper_tape.ts";
+import { readTape, TapedControl, TapedGateway, TapePlayer } from "./_paper_tape.ts";
 
 function order(cid: string, status: GatewayOrder["status"]): GatewayOrder {
   return {
@@ -199,4 +199,43 @@ Deno.test("TapedGateway delivers the events of a call the process died in, then 
     assert.deepEqual(third.calls, [], "all of it from the tape");
     assert.deepEqual(again, seen);
   });
+});
+
+Deno.test("TapedControl tapes the commands it hands out live and hands them back at the same place on replay", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "shoal-tape-control-" });
+  const path = `${dir}/journal.db`;
+  {
+    const journal = new OrderJournal(path);
+    const player = new TapePlayer([], () => Promise.resolve());
+    await player.goLive();
+    const control = new TapedControl(journal, player);
+    journal.appendTape("batch", { seq: 0, bars: [] });
+    assert.deepEqual(control.take(), []); // nothing asked: nothing taped
+    control.requestKill("operator");
+    control.requestKill("twice"); // already killed: no second command
+    assert.deepEqual(control.take(), [{ kind: "kill", reason: "operator" }]);
+    control.applied({ kind: "kill", reason: "operator" }, 60_000);
+    assert.deepEqual(control.kill, { active: true, reason: "operator", since: 60_000 });
+    journal.appendTape("batch", { seq: 1, bars: [] });
+    control.requestResume();
+    assert.deepEqual(control.take(), [{ kind: "resume" }]);
+    journal.close();
+  }
+  const journal = new OrderJournal(path);
+  const tape = readTape(journal);
+  assert.deepEqual(tape.map((e) => e.kind), ["batch", "control", "batch", "control"]);
+  const player = new TapePlayer(tape, () => Promise.resolve());
+  const control = new TapedControl(journal, player);
+  player.take(); // batch 0
+  control.requestResume(); // not killed (yet): nothing to ask
+  control.requestKill("while replaying"); // waits for the tape to end
+  assert.deepEqual(control.take(), [{ kind: "kill", reason: "operator" }]);
+  assert.deepEqual(control.take(), []); // a batch comes first
+  player.take(); // batch 1
+  assert.deepEqual(control.take(), [{ kind: "resume" }]);
+  await player.goLive();
+  assert.deepEqual(control.take(), [{ kind: "kill", reason: "while replaying" }]);
+  assert.equal(readTape(journal).length, 5, "the live command is taped");
+  journal.close();
+  await Deno.remove(dir, { recursive: true });
 });

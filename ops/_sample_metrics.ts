@@ -33,7 +33,7 @@ export function fillSampleMetrics(metrics: ShoalMetrics, symbols: readonly strin
     metrics.setModelVersion(symbol, "hmm", `hmm-${symbol.toLowerCase()}-v1`);
   }
   metrics.setEquity({ equity: 10250.5, drawdown: 0.01, grossExposure: 1000, netExposure: 1000 });
-  metrics.recordReconciliationMismatch("balance");
+  metrics.recordReconciliationMismatch("missing_fill");
   metrics.recordExchangeReconnect("market");
   metrics.setExchangeWeight(42, { limit: 6000 });
   metrics.setKillSwitch(false);

@@ -62,6 +62,7 @@ export function createStubOpsDeps(
     equity: 10_000,
     modelVersions: Object.fromEntries(symbols.map((s) => [s, `hmm-${s.toLowerCase()}-v1`])),
     kill: { active: false },
+    asOf: now,
   };
   const calls = { kill: [] as string[], resume: 0, retrain: [] as RetrainRequest[] };
   return {

@@ -1,3 +1,4 @@
+import { MismatchKind } from "../data/reconcile.ts";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { QA_RULES, type QaRule } from "../data/qa_report.ts";
 import { ReasonCode } from "../models/reason_code.ts";
@@ -37,15 +38,13 @@ export const DecisionAction = { buy: "buy", sell: "sell", hold: "hold" } as cons
 /** One decision action. */
 export type DecisionAction = typeof DecisionAction[keyof typeof DecisionAction];
 
-/** What the execution actor found out of line when reconciling with the exchange. */
-export const ReconciliationKind = {
-  balance: "balance",
-  open_orders: "open_orders",
-  order_status: "order_status",
-  fills: "fills",
-} as const;
+/**
+ * What a reconciliation pass found out of line with the exchange, as the `kind` label: the
+ * journal's mismatch kinds (`data/reconcile.ts`).
+ */
+export const ReconciliationKind = MismatchKind;
 /** One reconciliation mismatch kind. */
-export type ReconciliationKind = typeof ReconciliationKind[keyof typeof ReconciliationKind];
+export type ReconciliationKind = MismatchKind;
 
 /** Model kinds in the model store, as the `kind` label of `shoal_model_info`. */
 export const ModelKind = { hmm: "hmm", h2: "h2", policy: "policy", mlp: "mlp" } as const;
@@ -499,10 +498,18 @@ export class ShoalMetrics {
     this.#restarts.inc({ actor });
   }
 
-  /** Counts a policy decision and records the intent's target position value (quote asset). */
-  recordDecision(symbol: string, action: DecisionAction, targetQuote: number): void {
-    this.#decisions.inc({ symbol, action });
-    this.#intentTarget.set({ symbol }, targetQuote);
+  /**
+   * Counts `count` policy decisions of `action` and, when given, records the intent's target
+   * position value (quote asset).
+   */
+  recordDecision(
+    symbol: string,
+    action: DecisionAction,
+    targetQuote: number | null,
+    count = 1,
+  ): void {
+    this.#decisions.inc({ symbol, action }, count);
+    if (targetQuote !== null) this.#intentTarget.set({ symbol }, targetQuote);
   }
 
   /** Counts one block of an intent of `symbol`, once per reason code it was blocked for. */

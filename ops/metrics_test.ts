@@ -44,7 +44,7 @@ Deno.test("ShoalMetrics exports zero series for known label values from the star
     );
   }
   assert.equal(sampleValue(text, "shoal_kill_switch_active"), 0);
-  assert.equal(sampleValue(text, 'shoal_reconciliation_mismatches_total{kind="open_orders"}'), 0);
+  assert.equal(sampleValue(text, 'shoal_reconciliation_mismatches_total{kind="unknown_order"}'), 0);
   assert.equal(sampleValue(text, 'shoal_exchange_ws_reconnects_total{stream="user"}'), 0);
   assert.equal(sampleValue(text, 'shoal_actor_up{actor="feed"}'), 0);
   assert.equal(sampleValue(text, 'shoal_events_processed_total{actor="feed"}'), 0);

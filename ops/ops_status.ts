@@ -45,6 +45,8 @@ export const OpsStatus = z.object({
   equity: z.number().finite(),
   modelVersions: z.record(z.string(), z.string()),
   kill: KillStatus,
+  /** Event time of the last market minute traded (ms since epoch; 0 before the first). */
+  asOf: z.number().int().nonnegative(),
 });
 /** The body of `GET /status`; see {@link OpsStatus}. */
 export type OpsStatus = z.infer<typeof OpsStatus>;

@@ -56,6 +56,8 @@ Deno.test({
           "-A",
           "ops/live.ts",
           "--confirm-live",
+          "--ops-port",
+          "0",
           "--unsafe-test-base-url",
           run.baseUrl,
           "--duration",

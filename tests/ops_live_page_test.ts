@@ -5,72 +5,12 @@ import assert from "node:assert/strict";
 import { createStubOpsDeps } from "../ops/_stub_ops_deps.ts";
 import type { LiveUpdate } from "../ops/live_update.ts";
 import { startOpsServer } from "../ops/ops_server.ts";
+import { openHeadlessPage, pageErrors } from "./_headless_page.ts";
 import { ensureSystemTool, reportSkip } from "./_ops_system_tools.ts";
+import { poll } from "./_poll.ts";
 
 const chromium = await ensureSystemTool("chromium", "chromium");
 const skip = reportSkip(chromium, "the live page test");
-
-/** A minimal DevTools protocol client over one target's WebSocket. */
-class Cdp {
-  readonly #ws: WebSocket;
-  readonly #pending = new Map<number, (msg: Record<string, unknown>) => void>();
-  readonly events: Array<{ method: string; params: Record<string, unknown> }> = [];
-  #next = 1;
-
-  private constructor(ws: WebSocket) {
-    this.#ws = ws;
-    ws.onmessage = (event) => {
-      const msg = JSON.parse(String(event.data));
-      if (typeof msg.id === "number") this.#pending.get(msg.id)?.(msg);
-      else this.events.push(msg);
-    };
-  }
-
-  static async connect(url: string): Promise<Cdp> {
-    const ws = new WebSocket(url);
-    await new Promise((resolve, reject) => {
-      ws.onopen = resolve;
-      ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
-    });
-    return new Cdp(ws);
-  }
-
-  send(method: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-    const id = this.#next++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, (msg) => {
-        this.#pending.delete(id);
-        if (msg.error) reject(new Error(`${method}: ${JSON.stringify(msg.error)}`));
-        else resolve(msg.result as Record<string, unknown>);
-      });
-      this.#ws.send(JSON.stringify({ id, method, params }));
-    });
-  }
-
-  /** Evaluates `expression` in the page and returns its JSON-able value. */
-  async evaluate(expression: string): Promise<unknown> {
-    const result = await this.send("Runtime.evaluate", { expression, returnByValue: true });
-    if (result.exceptionDetails) throw new Error(JSON.stringify(result.exceptionDetails));
-    return (result.result as { value?: unknown }).value;
-  }
-
-  close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.#ws.onclose = () => resolve());
-    this.#ws.close();
-    return closed;
-  }
-}
-
-async function poll<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown = undefined;
-  while (Date.now() < deadline) {
-    last = await probe();
-    if (last !== undefined) return last as T;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
 
@@ -118,7 +58,6 @@ Deno.test({
   ignore: skip,
   async fn() {
     const runDir = await Deno.makeTempDir({ prefix: "shoal-ops-page-" });
-    const profile = await Deno.makeTempDir({ prefix: "shoal-chromium-" });
     const deps = createStubOpsDeps(runDir, { symbols: SYMBOLS });
     const server = await startOpsServer(deps, { port: 0, log: () => {} });
     const minute = 60_000;
@@ -135,55 +74,9 @@ Deno.test({
     deps.hub.publish(guard(t0 + 3 * minute, ["SPREAD"]));
     deps.hub.publish(guard(t0 + 3 * minute, ["VOL", "DD"]));
 
-    const browser = new Deno.Command("path" in chromium ? chromium.path : "chromium", {
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        `--user-data-dir=${profile}`,
-        "--remote-debugging-address=127.0.0.1",
-        "--remote-debugging-port=0",
-        "--window-size=1280,1600",
-        "about:blank",
-      ],
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    let cdp: Cdp | null = null;
+    const browser = await openHeadlessPage("path" in chromium ? chromium.path : "chromium");
+    const cdp = browser.cdp;
     try {
-      const reader = browser.stderr.pipeThrough(new TextDecoderStream()).getReader();
-      let log = "";
-      let devtools: string | undefined;
-      const deadline = Date.now() + 30_000;
-      while ((devtools = /DevTools listening on (ws:\/\/\S+)/.exec(log)?.[1]) === undefined) {
-        assert.ok(Date.now() < deadline, `chromium did not start: ${log}`);
-        const { value, done } = await reader.read();
-        assert.ok(!done, `chromium exited: ${log}`);
-        log += value;
-      }
-      void (async () => {
-        while (!(await reader.read()).done) { /* drain */ }
-      })();
-      const http = new URL(devtools.replace(/^ws/, "http")).origin;
-      const targets: Array<{ type: string; webSocketDebuggerUrl: string }> = await poll(
-        "a page target",
-        10_000,
-        async () => {
-          const list = await (await fetch(`${http}/json/list`)).json();
-          return list.some((t: { type: string }) => t.type === "page") ? list : undefined;
-        },
-      );
-      cdp = await Cdp.connect(targets.find((t) => t.type === "page")!.webSocketDebuggerUrl);
-      await cdp.send("Runtime.enable");
-      await cdp.send("Log.enable");
-      await cdp.send("Page.enable");
       await cdp.send("Page.navigate", { url: `${server.url}/` });
 
       // The backlog: 3 minutes of updates and 2 guard blocks (3 reasons).
@@ -237,19 +130,11 @@ Deno.test({
       assert.equal(pill, "KILLED: from the page");
       assert.deepEqual(deps.calls.kill, ["from the page"]);
 
-      const errors = cdp.events.filter((e) =>
-        e.method === "Runtime.exceptionThrown" ||
-        (e.method === "Log.entryAdded" &&
-          (e.params.entry as { level: string }).level === "error")
-      );
-      assert.deepEqual(errors, [], "the page logged errors (a CSP violation?)");
+      assert.deepEqual(pageErrors(cdp), [], "the page logged errors (a CSP violation?)");
     } finally {
-      await cdp?.close();
-      browser.kill("SIGTERM");
-      await browser.status;
+      await browser.close();
       await server.shutdown();
       await Deno.remove(runDir, { recursive: true });
-      await Deno.remove(profile, { recursive: true });
     }
   },
 });

@@ -49,6 +49,8 @@ for (const orderStyle of ["market", "limit"] as const) {
         ]);
         await task("ops/paper.ts", [
           ...common,
+          "--ops-port",
+          "0",
           "--speed",
           "max",
           "--from",

@@ -7,7 +7,7 @@ const ROOT = new URL("..", import.meta.url);
 
 function paper(args: string[]): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "ops/paper.ts", ...args],
+    args: ["run", "-A", "ops/paper.ts", "--ops-port", "0", ...args],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
@@ -78,6 +78,8 @@ Deno.test({
         assert.equal(await exists(`${out}/summary.json`), false, "killed before the end");
       };
       const args = [
+        "--from",
+        "2025-05-23T00:00Z",
         "--speed",
         "max",
         "--duration",
