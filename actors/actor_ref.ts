@@ -151,6 +151,7 @@ export class ActorRef<D extends AnyActorDefinition> {
     deadLetters: 0,
     dropped: 0,
     restarts: 0,
+    lastProcessedAt: null,
   };
   #deadLetters: DeadLetter[] = [];
   #listeners = new Set<(message: OutboxOf<D>, causeSeq: number) => void>();
@@ -453,6 +454,7 @@ export class ActorRef<D extends AnyActorDefinition> {
     }
     this.#highestDone = done.seq;
     this.#stats.processed++;
+    this.#stats.lastProcessedAt = Date.now();
     const ask = this.#asks.get(done.seq);
     if (ask !== undefined) this.#asks.delete(done.seq);
     if (done.dead !== undefined) {
@@ -523,6 +525,7 @@ export class ActorRef<D extends AnyActorDefinition> {
     if (seq > this.#highestDone) {
       this.#highestDone = seq;
       this.#stats.processed++;
+      this.#stats.lastProcessedAt = Date.now();
     }
     const reason = `poison: crashed actor ${this.id} ${count} times: ${message}`;
     this.#deadLetter("inbound", seq, reason);

@@ -20,4 +20,6 @@ export interface ActorStats {
   dropped: number;
   /** Starts after the first one. */
   restarts: number;
+  /** Wall clock (ms since epoch) when a message was last finished for the first time; null before. */
+  lastProcessedAt: number | null;
 }

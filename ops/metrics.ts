@@ -196,7 +196,8 @@ export class ShoalMetrics {
     });
     this.#events = new Counter({
       name: "shoal_events_processed_total",
-      help: "Market events processed by each actor (a symbol actor's id names its symbol).",
+      help:
+        "Events processed by each actor: market bars for a symbol actor (its id names the symbol), messages for the others.",
       labelNames: ["actor"],
       registers,
     });

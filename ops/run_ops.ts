@@ -1,5 +1,6 @@
 import type { FeedBatch, LoopProgress, TradingLoopObserver } from "../actors/trading_loop.ts";
 import type { TradingLoopControl } from "../actors/trading_loop_control.ts";
+import type { BookStatus } from "../actors/portfolio_risk_actor.ts";
 import type { DecisionBatch } from "../actors/messages/decision_batch.ts";
 import type { EquityRecorded } from "../actors/messages/equity_recorded.ts";
 import type { ExecutionReported } from "../actors/messages/execution_reported.ts";
@@ -83,10 +84,12 @@ export class RunOps {
   readonly #log: (line: string) => void;
   /** Wall time (ms) each market batch went to the symbol actors, by `symbol:seq`. */
   readonly #sentAt = new Map<string, number>();
-  /** Per actor: messages processed at the last look and when that count last moved (wall ms). */
-  readonly #activity = new Map<string, { processed: number; at: number | null }>();
+  /** The book as the last refresh saw it (`/status` reads it rather than asking the actor). */
+  #book: BookStatus | null = null;
   readonly #reconnectsSeen = new Map<string, number>();
   readonly #restartsSeen = new Map<string, number>();
+  /** Messages processed by the in-process actors at the last look (their events counter). */
+  readonly #processedSeen = new Map<string, number>();
   #lastEquity: { ts: number; row: number; eq: EquityRecorded } | null = null;
   #refreshing = false;
   #failed = false;
@@ -195,18 +198,17 @@ export class RunOps {
   async status(): Promise<OpsStatus> {
     const ctx = this.#ctx;
     const port = ctx.control.port;
-    const book = port === null ? null : await port.book();
-    const now = performance.now();
-    const actors = port === null ? [] : port.actors().map((a) => {
-      const seen = this.#touch(a.id, a.stats.processed, now);
-      return {
-        id: a.id,
-        alive: a.alive,
-        restarts: a.stats.restarts,
-        mailboxDepth: a.stats.mailboxDepth,
-        lastEventAgeMs: seen === null ? null : Math.round(now - seen),
-      };
-    });
+    const book = port === null ? null : this.#book ?? await port.book();
+    const now = Date.now();
+    const actors = port === null ? [] : port.actors().map((a) => ({
+      id: a.id,
+      alive: a.alive,
+      restarts: a.stats.restarts,
+      mailboxDepth: a.stats.mailboxDepth,
+      lastEventAgeMs: a.stats.lastProcessedAt === null
+        ? null
+        : Math.max(0, now - a.stats.lastProcessedAt),
+    }));
     return {
       mode: ctx.mode,
       runId: ctx.runId,
@@ -241,20 +243,26 @@ export class RunOps {
         }
       }
       if (port === null) return;
-      const now = performance.now();
+      const now = Date.now();
       for (const a of port.actors()) {
-        const seen = this.#touch(a.id, a.stats.processed, now);
+        const at = a.stats.lastProcessedAt;
         m.setActorHealth(a.id, {
           alive: a.alive,
           mailboxDepth: a.stats.mailboxDepth,
-          ...(seen === null ? {} : { lastEventAgeSeconds: (now - seen) / 1000 }),
+          ...(at === null ? {} : { lastEventAgeSeconds: Math.max(0, now - at) / 1000 }),
         });
+        if (!a.id.startsWith("symbol.")) {
+          const counted = this.#processedSeen.get(a.id) ?? 0;
+          if (a.stats.processed > counted) m.recordEvents(a.id, a.stats.processed - counted);
+          this.#processedSeen.set(a.id, Math.max(counted, a.stats.processed));
+        }
         // restarts come from the supervisor's events; the counters catch any it did not report
         const before = this.#restartsSeen.get(a.id) ?? 0;
         for (let i = before; i < a.stats.restarts; i++) m.recordActorRestart(a.id);
         this.#restartsSeen.set(a.id, Math.max(before, a.stats.restarts));
       }
       const book = await port.book();
+      this.#book = book;
       for (const p of book.positions) m.setPosition(p.symbol, p.value);
       const last = this.#lastEquity;
       if (last !== null) {
@@ -294,21 +302,6 @@ export class RunOps {
   /** Closes `/ws` clients and stops the server. */
   async close(): Promise<void> {
     await this.server.shutdown();
-  }
-
-  /** When the actor's processed count last moved (wall ms), or null if it never handled one. */
-  #touch(id: string, processed: number, now: number): number | null {
-    const a = this.#activity.get(id);
-    if (a === undefined) {
-      const at = processed > 0 ? now : null;
-      this.#activity.set(id, { processed, at });
-      return at;
-    }
-    if (processed !== a.processed) {
-      a.processed = processed;
-      a.at = now;
-    }
-    return a.at;
   }
 
   #fault(cause: unknown): void {
