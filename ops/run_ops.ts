@@ -15,6 +15,7 @@ import { type OpsServer, startOpsServer } from "./ops_server.ts";
 import type { OpsStatus } from "./ops_status.ts";
 import type { RetrainOutcome, RetrainRequest } from "./ops_requests.ts";
 import { resolveOpsToken } from "./ops_token.ts";
+import { UsageError } from "./_train_flags.ts";
 import type { RunMode } from "./run_mode.ts";
 
 /** What the ops layer needs to know about a run that is about to trade. */
@@ -131,10 +132,17 @@ export class RunOps {
   static async start(ctx: RunContext, options: RunOpsOptions): Promise<RunOps> {
     // a token belongs to one process: a resumed (or repeated) run issues a new one
     await Deno.remove(`${ctx.dir}/ops-token`).catch(() => {});
-    const { token, path } = await resolveOpsToken(
-      ctx.dir,
-      options.tokenEnv === undefined ? {} : { env: options.tokenEnv },
-    );
+    let resolved;
+    try {
+      resolved = await resolveOpsToken(
+        ctx.dir,
+        options.tokenEnv === undefined ? {} : { env: options.tokenEnv },
+      );
+    } catch (cause) {
+      if (cause instanceof RangeError) throw new UsageError(cause.message);
+      throw cause;
+    }
+    const { token, path } = resolved;
     const actors = [
       ...ctx.symbols.map((s) => `symbol.${s}`),
       "portfolio-risk",
@@ -158,6 +166,7 @@ export class RunOps {
     for (const m of ctx.models) metrics.setModelVersion(m.symbol, m.kind, m.id);
     // the ops server binds before the run trades, so a port in use fails the run at once
     let self: RunOps | null = null;
+    const host = options.host ?? "127.0.0.1", port = options.port ?? 9464;
     const server = await startOpsServer({
       token,
       runDir: ctx.dir,
@@ -184,7 +193,9 @@ export class RunOps {
       retrain: (request) =>
         ctx.retrain?.(request) ??
           { accepted: false, reason: ctx.retrainRefusal ?? "retraining is not available" },
-    }, { host: options.host, port: options.port, log: options.log });
+    }, { host, port, log: options.log }).catch((cause) => {
+      throw opsAddressError(cause, host, port);
+    });
     options.log(
       path === null
         ? "ops: bearer token from SHOAL_OPS_TOKEN"
@@ -480,4 +491,26 @@ export function combineObservers(...observers: TradingLoopObserver[]): TradingLo
     if (fns.length > 0) out[key] = (x: never) => fns.forEach((f) => f(x));
   }
   return out as TradingLoopObserver;
+}
+
+/** A bind failure of the ops server as one line for the operator (exit 2), else `cause`. */
+function opsAddressError(cause: unknown, host: string, port: number): unknown {
+  const where = `${host}:${port}`;
+  if (cause instanceof Deno.errors.AddrInUse) {
+    return new UsageError(
+      `Cannot start the ops server on ${where}: the address is in use (another run?); ` +
+        `pick a port with --ops-port (0 = any free port)`,
+    );
+  }
+  if (
+    cause instanceof Deno.errors.AddrNotAvailable || cause instanceof Deno.errors.PermissionDenied
+  ) {
+    return new UsageError(`Cannot start the ops server on ${where}: ${(cause as Error).message}`);
+  }
+  if (cause instanceof Error && /lookup|resolve|Name or service/i.test(cause.message)) {
+    return new UsageError(
+      `Cannot start the ops server on ${where}: unknown host (${cause.message})`,
+    );
+  }
+  return cause;
 }
