@@ -116,3 +116,26 @@ function splitCsvLine(line: string): string[] {
   out.push(cur);
   return out;
 }
+
+/**
+ * The flags of a backtest of the cluster set's traded day ({@link TRADE_FROM} to
+ * {@link TRADE_TO}) with flat models from `store`, the config file `config`, into `out`.
+ */
+export function clusterBacktestArgs(store: string, config: string, out: string): string[] {
+  return [
+    "--set",
+    "cluster",
+    "--kind",
+    "hmm",
+    "--from",
+    String(TRADE_FROM),
+    "--to",
+    String(TRADE_TO),
+    "--store",
+    store,
+    "--config",
+    config,
+    "--out",
+    out,
+  ];
+}

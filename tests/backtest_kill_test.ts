@@ -9,33 +9,19 @@ import type { TradingLoopControl } from "../actors/trading_loop_control.ts";
 import { formatTs } from "../data/csv_format.ts";
 import { parseBacktestFlags } from "../ops/_backtest_flags.ts";
 import { runBacktest } from "../ops/_backtest_run.ts";
-import { configFile, readCsv, storeWithModels, TRADE_FROM, TRADE_TO } from "./_backtest_support.ts";
+import { clusterBacktestArgs, configFile, readCsv, storeWithModels } from "./_backtest_support.ts";
 
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
 
 Deno.test("a kill cancels the open orders at the next batch, blocks every order with KILL until resume", async () => {
   const store = await storeWithModels(SYMBOLS);
   const out = await Deno.makeTempDir({ prefix: "shoal-kill-" });
-  const flags = parseBacktestFlags([
-    "--set",
-    "cluster",
-    "--kind",
-    "hmm",
-    "--from",
-    String(TRADE_FROM),
-    "--to",
-    String(TRADE_TO),
-    "--store",
-    store.dir,
-    "--config",
-    // orders rest at the session VWAP for up to 3 hours, so one is open when the kill comes
-    await configFile({
-      symbols: { BTCUSDT: { vwapBandBp: 0.5 }, ETHUSDT: { vwapBandBp: 0.5 } },
-      execution: { limitTtlMs: 10_800_000 },
-    }),
-    "--out",
-    out,
-  ]);
+  // orders rest at the session VWAP for up to 3 hours, so one is open when the kill comes
+  const config = await configFile({
+    symbols: { BTCUSDT: { vwapBandBp: 0.5 }, ETHUSDT: { vwapBandBp: 0.5 } },
+    execution: { limitTtlMs: 10_800_000 },
+  });
+  const flags = parseBacktestFlags(clusterBacktestArgs(store.dir, config, out));
   let control: TradingLoopControl | null = null;
   let killAskedAt: number | null = null, resumeAskedAt: number | null = null;
   const { dir, summary } = await runBacktest(flags, {

@@ -13,6 +13,7 @@ import { ReasonCode } from "../models/reason_code.ts";
 import { parseBacktestFlags } from "../ops/_backtest_flags.ts";
 import { type BacktestResult, runBacktest } from "../ops/_backtest_run.ts";
 import {
+  clusterBacktestArgs,
   configFile,
   filesOf,
   readCsv,
@@ -28,20 +29,7 @@ const info = await loadExchangeInfo();
 async function backtest(extra: string[] = [], patch = {}): Promise<BacktestResult> {
   const out = await Deno.makeTempDir({ prefix: "shoal-bt-" });
   const flags = parseBacktestFlags([
-    "--set",
-    "cluster",
-    "--kind",
-    "hmm",
-    "--from",
-    String(TRADE_FROM),
-    "--to",
-    String(TRADE_TO),
-    "--store",
-    store.dir,
-    "--config",
-    await configFile(patch),
-    "--out",
-    out,
+    ...clusterBacktestArgs(store.dir, await configFile(patch), out),
     ...extra,
   ]);
   return await runBacktest(flags, { log: () => {} });
