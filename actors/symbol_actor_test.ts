@@ -13,54 +13,18 @@ import {
   SymbolActorSnapshot,
 } from "./symbol_actor.ts";
 import { spawnWorkerActor } from "./worker_host.ts";
+import { symbolActorSettings } from "./symbol_actor_settings.ts";
+import { loadConfig } from "../ops/config.ts";
 import { SymbolDecider } from "./_symbol_decider.ts";
 
-const DEFAULT = JSON.parse(
-  await Deno.readTextFile(new URL("../ops/default_config.json", import.meta.url)),
-);
+const DEFAULT = await loadConfig();
 
 async function config(kind: "hmm" | "h2", tradeFrom: number): Promise<SymbolActorConfigInput> {
-  const s = DEFAULT.symbols.BTCUSDT;
-  return {
-    symbol: "BTCUSDT",
+  return symbolActorSettings(DEFAULT, "BTCUSDT", {
     modelText: encodeModelFile(await clusterModel("BTCUSDT", kind)),
-    sizing: {
-      k: s.k,
-      minQty: s.minQty,
-      maxQty: s.maxQty,
-      minVolBp: s.minVolBp,
-      notionalFloorQuote: s.notionalFloorQuote,
-    },
-    policy: {
-      horizonBars: s.priorHorizonBars,
-      edgeHalfLifeBars: s.edgeHalfLifeBars,
-      entryEdgeBp: s.entryEdgeBp,
-      exitEdgeBp: s.exitEdgeBp,
-      minHoldBars: s.minHoldBars,
-      earlyExitEdgeBp: s.earlyExitEdgeBp,
-    },
-    retargetFraction: s.retargetFraction,
-    drift: {
-      threshold: s.drift.thresholdNats,
-      clearBelow: s.drift.clearBelowNats,
-      forgetting: s.drift.forgetting,
-      priorWeight: s.drift.priorWeight,
-      warmup: s.drift.warmupBars,
-    },
-    guards: {
-      minConf: s.minConf,
-      baseSpreadBp: s.baseSpreadBp,
-      spreadVolMultiplier: s.spreadVolMultiplier,
-      maxSpreadBp: s.maxSpreadBp,
-      maxVolBp: s.maxVolBp,
-      staleAfterMs: s.staleAfterMs,
-    },
-    scaling: DEFAULT.risk.riskBiasScaling,
     tickSize: 0.01,
-    spreadCapBp: 20,
-    gapAdjust: true,
     tradeFrom,
-  };
+  });
 }
 
 /** The BTCUSDT cluster bars of [from, to) as market batches of `size` bars. */

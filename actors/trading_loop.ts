@@ -18,6 +18,7 @@ import { executionActor } from "./execution_actor.ts";
 import { portfolioRiskActor, type RiskActorConfigInput } from "./portfolio_risk_actor.ts";
 import { recorderActor } from "./recorder_actor.ts";
 import { symbolActor, type SymbolActorConfigInput } from "./symbol_actor.ts";
+import { symbolActorSettings } from "./symbol_actor_settings.ts";
 import type { TradingLoopControl } from "./trading_loop_control.ts";
 import { registerLocalDep, releaseLocalDep } from "./_local_deps.ts";
 
@@ -561,54 +562,16 @@ function push<T>(map: Map<number, T[]>, key: number, value: T): void {
 }
 
 function symbolActorConfig(options: TradingLoopOptions, symbol: string): SymbolActorConfigInput {
-  const c = options.config;
-  const s = c.symbols[symbol];
-  const rules = options.gateway.symbolRules(symbol);
-  const tick = rules?.priceFilter?.tickSize;
-  if (s === undefined || tick === undefined || options.models[symbol] === undefined) {
-    throw new RangeError(`Cannot trade ${symbol}: no settings, exchange rules or model`);
+  const tick = options.gateway.symbolRules(symbol)?.priceFilter?.tickSize;
+  const modelText = options.models[symbol];
+  if (tick === undefined || modelText === undefined) {
+    throw new RangeError(`Cannot trade ${symbol}: no exchange rules or model`);
   }
-  return {
-    symbol,
-    modelText: options.models[symbol],
-    sizing: {
-      k: s.k,
-      minQty: s.minQty,
-      maxQty: s.maxQty,
-      minVolBp: s.minVolBp,
-      notionalFloorQuote: s.notionalFloorQuote,
-    },
-    policy: {
-      horizonBars: s.priorHorizonBars,
-      edgeHalfLifeBars: s.edgeHalfLifeBars,
-      entryEdgeBp: s.entryEdgeBp,
-      exitEdgeBp: s.exitEdgeBp,
-      minHoldBars: s.minHoldBars,
-      earlyExitEdgeBp: s.earlyExitEdgeBp,
-    },
-    retargetFraction: s.retargetFraction,
-    drift: {
-      threshold: s.drift.thresholdNats,
-      clearBelow: s.drift.clearBelowNats,
-      forgetting: s.drift.forgetting,
-      priorWeight: s.drift.priorWeight,
-      warmup: s.drift.warmupBars,
-    },
-    guards: {
-      minConf: s.minConf,
-      baseSpreadBp: s.baseSpreadBp,
-      spreadVolMultiplier: s.spreadVolMultiplier,
-      maxSpreadBp: s.maxSpreadBp,
-      maxVolBp: s.maxVolBp,
-      staleAfterMs: s.staleAfterMs,
-    },
-    scaling: c.risk.riskBiasScaling,
+  return symbolActorSettings(options.config, symbol, {
+    modelText,
     tickSize: fixed8ToNumber(tick),
-    spreadCapBp: c.exchange.book.maxSpreadBp,
-    gapAdjust: c.exchange.book.gapAdjust,
-    intervalMs: c.exchange.barIntervalMs,
     tradeFrom: options.tradeFrom,
-  };
+  });
 }
 
 function riskActorConfig(options: TradingLoopOptions, symbols: string[]): RiskActorConfigInput {

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { SYMBOL_PATTERN } from "../models/model_file.ts";
-import { parseDuration } from "./_paper_flags.ts";
+import { DurationFlag, SymbolsFlag } from "./_paper_flags.ts";
 import { intFlag, parseFlags, positiveFlag, splitFlags, UsageError } from "./_train_flags.ts";
 import { opsFlagsUsage, OpsHostFlag, OpsPortFlag } from "./_ops_flags.ts";
 
@@ -36,34 +35,13 @@ export const TEST_BASE_URL_FLAG = "unsafe-test-base-url";
 
 const BOOLEANS = new Set(["help", "confirm-live"]);
 
-const Duration = z.string().transform((s, ctx) => {
-  const ms = parseDuration(s);
-  if (ms === null) {
-    ctx.addIssue({ code: "custom", message: "must be a duration such as 90s, 60m or 2h" });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-const Symbols = z.string().transform((s, ctx) => {
-  const items = s.split(",").map((x) => x.trim()).filter((x) => x !== "");
-  if (
-    items.length === 0 || items.some((x) => !SYMBOL_PATTERN.test(x)) ||
-    new Set(items).size !== items.length
-  ) {
-    ctx.addIssue({ code: "custom", message: "must be a comma-separated list of distinct symbols" });
-    return z.NEVER;
-  }
-  return items;
-});
-
 /** The live task's flags, parsed. */
 export const LiveFlags = z.strictObject({
   "confirm-live": z.boolean().default(false),
   "max-order-notional": positiveFlag().default(15),
   "max-position-notional": positiveFlag().default(50),
-  duration: Duration.default(3_600_000),
-  symbols: Symbols.optional(),
+  duration: DurationFlag.default(3_600_000),
+  symbols: SymbolsFlag.optional(),
   kind: z.enum(["h2", "hmm"]).default("h2"),
   seed: intFlag(0).optional(),
   config: z.string().min(1).optional(),

@@ -64,7 +64,8 @@ export function parseSpeed(text: string): number | "max" | null {
   return n > 0 && Number.isFinite(n) ? n : null;
 }
 
-const Duration = z.string().transform((s, ctx) => {
+/** `--duration` as a flag schema: milliseconds (see {@link parseDuration}). */
+export const DurationFlag = z.string().transform((s, ctx) => {
   const ms = parseDuration(s);
   if (ms === null) {
     ctx.addIssue({ code: "custom", message: "must be a duration such as 90s, 60m or 2h" });
@@ -82,7 +83,8 @@ const Speed = z.string().transform((s, ctx) => {
   return v;
 });
 
-const Symbols = z.string().transform((s, ctx) => {
+/** `--symbols` as a flag schema: distinct upper-case symbols. */
+export const SymbolsFlag = z.string().transform((s, ctx) => {
   const items = s.split(",").map((x) => x.trim()).filter((x) => x !== "");
   if (
     items.length === 0 || items.some((x) => !SYMBOL_PATTERN.test(x)) ||
@@ -97,11 +99,11 @@ const Symbols = z.string().transform((s, ctx) => {
 /** The paper task's flags, parsed. */
 export const PaperFlags = z.strictObject({
   venue: z.enum(["sim", "testnet"]).default("sim"),
-  duration: Duration.default(3_600_000),
+  duration: DurationFlag.default(3_600_000),
   /** @default {60} (applied by the run; on --resume, the run's own speed unless given) */
   speed: Speed.optional(),
   from: timeFlag().optional(),
-  symbols: Symbols.optional(),
+  symbols: SymbolsFlag.optional(),
   kind: z.enum(["h2", "hmm"]).default("h2"),
   seed: intFlag(0).optional(),
   config: z.string().min(1).optional(),
