@@ -186,13 +186,28 @@ export function normalStatus(
   }
 }
 
-/** An order from `GET order` / `openOrders`. */
-export function orderFromRaw(raw: unknown): GatewayOrder {
-  const o = parse(RawOrder, raw, "order");
+/** The order fields every REST order answer carries under the same names. */
+interface RawOrderFields {
+  symbol: string;
+  orderId: number;
+  side: GatewayOrder["side"];
+  type: GatewayOrder["type"];
+  timeInForce: GatewayOrder["timeInForce"];
+  price: string;
+  origQty: string;
+  executedQty: string;
+  cummulativeQuoteQty: string;
+  status: z.infer<typeof RawStatus>;
+}
+
+function gatewayOrder(
+  o: RawOrderFields,
+  ids: { clientOrderId: string; time: number; updateTime: number },
+): GatewayOrder {
   return {
     symbol: o.symbol,
     orderId: o.orderId,
-    clientOrderId: o.clientOrderId,
+    clientOrderId: ids.clientOrderId,
     side: o.side,
     type: o.type,
     timeInForce: o.timeInForce,
@@ -201,49 +216,39 @@ export function orderFromRaw(raw: unknown): GatewayOrder {
     executedQty: o.executedQty,
     cumulativeQuoteQty: o.cummulativeQuoteQty,
     status: normalStatus(o.status, o.executedQty),
+    time: ids.time,
+    updateTime: ids.updateTime,
+  };
+}
+
+/** An order from `GET order` / `openOrders`. */
+export function orderFromRaw(raw: unknown): GatewayOrder {
+  const o = parse(RawOrder, raw, "order");
+  return gatewayOrder(o, {
+    clientOrderId: o.clientOrderId,
     time: o.time,
     updateTime: o.updateTime,
-  };
+  });
 }
 
 /** The order of a `POST order` answer. */
 export function placedFromRaw(raw: unknown): GatewayOrder {
   const o = parse(RawPlaced, raw, "order placement");
-  return {
-    symbol: o.symbol,
-    orderId: o.orderId,
+  return gatewayOrder(o, {
     clientOrderId: o.clientOrderId,
-    side: o.side,
-    type: o.type,
-    timeInForce: o.timeInForce,
-    price: o.price,
-    origQty: o.origQty,
-    executedQty: o.executedQty,
-    cumulativeQuoteQty: o.cummulativeQuoteQty,
-    status: normalStatus(o.status, o.executedQty),
     time: o.workingTime ?? o.transactTime,
     updateTime: o.transactTime,
-  };
+  });
 }
 
 /** The order of a `DELETE order` answer (its own client id is `origClientOrderId`). */
 export function canceledFromRaw(raw: unknown): GatewayOrder {
   const o = parse(RawCanceled, raw, "order cancel");
-  return {
-    symbol: o.symbol,
-    orderId: o.orderId,
+  return gatewayOrder(o, {
     clientOrderId: o.origClientOrderId,
-    side: o.side,
-    type: o.type,
-    timeInForce: o.timeInForce,
-    price: o.price,
-    origQty: o.origQty,
-    executedQty: o.executedQty,
-    cumulativeQuoteQty: o.cummulativeQuoteQty,
-    status: normalStatus(o.status, o.executedQty),
     time: o.workingTime ?? o.transactTime,
     updateTime: o.transactTime,
-  };
+  });
 }
 
 /**
