@@ -105,11 +105,29 @@ function mapped<A, B>(out: SimOutcome<A>, f: (a: A) => B): GatewayResult<B> {
     : { ok: false, reject: { code: out.reject.code, msg: out.reject.msg } };
 }
 
-function fromResult(r: OrderResult): GatewayOrder {
+/** The engine's order fields, named alike in its results and records. */
+type EngineOrder = Pick<
+  OrderRecord,
+  | "symbol"
+  | "orderId"
+  | "side"
+  | "type"
+  | "timeInForce"
+  | "price"
+  | "origQty"
+  | "executedQty"
+  | "cummulativeQuoteQty"
+  | "status"
+>;
+
+function gatewayOrder(
+  r: EngineOrder,
+  ids: { clientOrderId: string; time: number; updateTime: number },
+): GatewayOrder {
   return {
     symbol: r.symbol,
     orderId: r.orderId,
-    clientOrderId: r.clientOrderId,
+    clientOrderId: ids.clientOrderId,
     side: r.side,
     type: r.type,
     timeInForce: r.timeInForce,
@@ -118,45 +136,33 @@ function fromResult(r: OrderResult): GatewayOrder {
     executedQty: r.executedQty,
     cumulativeQuoteQty: r.cummulativeQuoteQty,
     status: r.status,
+    time: ids.time,
+    updateTime: ids.updateTime,
+  };
+}
+
+function fromResult(r: OrderResult): GatewayOrder {
+  return gatewayOrder(r, {
+    clientOrderId: r.clientOrderId,
     time: r.transactTime,
     updateTime: r.transactTime,
-  };
+  });
 }
 
 function fromCancel(r: CancelResult): GatewayOrder {
-  return {
-    symbol: r.symbol,
-    orderId: r.orderId,
+  return gatewayOrder(r, {
     clientOrderId: r.origClientOrderId,
-    side: r.side,
-    type: r.type,
-    timeInForce: r.timeInForce,
-    price: r.price,
-    origQty: r.origQty,
-    executedQty: r.executedQty,
-    cumulativeQuoteQty: r.cummulativeQuoteQty,
-    status: r.status,
     time: r.transactTime,
     updateTime: r.transactTime,
-  };
+  });
 }
 
 function fromRecord(r: OrderRecord): GatewayOrder {
-  return {
-    symbol: r.symbol,
-    orderId: r.orderId,
+  return gatewayOrder(r, {
     clientOrderId: r.clientOrderId,
-    side: r.side,
-    type: r.type,
-    timeInForce: r.timeInForce,
-    price: r.price,
-    origQty: r.origQty,
-    executedQty: r.executedQty,
-    cumulativeQuoteQty: r.cummulativeQuoteQty,
-    status: r.status,
     time: r.time,
     updateTime: r.updateTime,
-  };
+  });
 }
 
 /** The gateway events of one execution report: the fill first (TRADE), then the order. */
