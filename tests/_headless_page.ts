@@ -92,7 +92,16 @@ export async function openHeadlessPage(binary: string): Promise<HeadlessPage> {
     await cdp?.close();
     browser.kill("SIGTERM");
     await browser.status;
-    await Deno.remove(profile, { recursive: true });
+    // Chromium's helper processes may still write into the profile for a moment after the
+    // browser exits: try again briefly, and leave a temp folder behind rather than fail a test
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        await Deno.remove(profile, { recursive: true });
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   };
   try {
     const reader = browser.stderr.pipeThrough(new TextDecoderStream()).getReader();
