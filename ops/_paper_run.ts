@@ -350,7 +350,10 @@ export async function runPaper(
           },
         };
       },
-      retrain: (request) => jobs.start(request),
+      retrain: (request) =>
+        control.eventTs === 0
+          ? { accepted: false, reason: "the run has not traded a market minute yet" }
+          : jobs.start(request),
     }, {
       host: flags["ops-host"],
       port: flags["ops-port"],
