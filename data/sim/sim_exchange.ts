@@ -1,5 +1,5 @@
 import { checkFilters } from "./_check_filters.ts";
-import { makerFill } from "./_maker_fill.ts";
+import { type MakerBar, makerFill } from "./_maker_fill.ts";
 import { barRecord, type StoredBar, SymbolMarket } from "./_market_state.ts";
 import { parseOrderRequest } from "./_order_request.ts";
 import { planTakerWalk, type WalkPlan } from "./_taker_walk.ts";
@@ -290,28 +290,7 @@ export class SimExchange {
     const open = this.#open.get(symbol) ?? [];
     for (const o of [...open]) {
       if (bar.openTime < o.time) continue;
-      const m = makerFill(
-        {
-          side: o.side,
-          price: o.price,
-          remaining: o.origQty - o.executedQty,
-          queueAhead: o.queueAhead,
-        },
-        bar,
-        market.grid,
-      );
-      o.queueAhead = m.queueAhead;
-      if (m.qty === 0n) continue;
-      const book = market.book(); // the book the order rested in (derived lazily, cached)
-      this.#fill(o, market, o.price, m.qty, {
-        isMaker: true,
-        bestBid: book?.bestBid ?? 0n,
-        bestAsk: book?.bestAsk ?? 0n,
-        queueAhead: o.queueAtPlacement,
-        slippageBp: 0,
-        time: bar.closeTime,
-      });
-      if (o.executedQty === o.origQty) this.#close(o, OrderStatus.FILLED);
+      this.#fillResting(o, market, bar, bar.closeTime);
     }
     market.addBar(bar);
     this.#flush();
@@ -349,28 +328,7 @@ export class SimExchange {
       if (trade.time <= o.time) continue;
       const isBuy = o.side === Side.BUY;
       if (price === o.price && (isBuy ? !trade.isBuyerMaker : trade.isBuyerMaker)) continue;
-      const m = makerFill(
-        {
-          side: o.side,
-          price: o.price,
-          remaining: o.origQty - o.executedQty,
-          queueAhead: o.queueAhead,
-        },
-        { high: price, low: price, volume: qty },
-        market.grid,
-      );
-      o.queueAhead = m.queueAhead;
-      if (m.qty === 0n) continue;
-      const book = market.book();
-      this.#fill(o, market, o.price, m.qty, {
-        isMaker: true,
-        bestBid: book?.bestBid ?? 0n,
-        bestAsk: book?.bestAsk ?? 0n,
-        queueAhead: o.queueAtPlacement,
-        slippageBp: 0,
-        time: trade.time,
-      });
-      if (o.executedQty === o.origQty) this.#close(o, OrderStatus.FILLED);
+      this.#fillResting(o, market, { high: price, low: price, volume: qty }, trade.time);
     }
     this.#flush();
   }
@@ -1078,6 +1036,36 @@ export class SimExchange {
     });
     const used = market.consumed[isBuy ? "bids" : "asks"].get(levelPrice) ?? 0n;
     return ahead + (shown > used ? shown - used : 0n);
+  }
+
+  /**
+   * Matches a resting order against one print (a bar, or a trade as a bar whose high and low are
+   * its price) under the queue rule, at time `time`: the queue ahead shrinks, a fill at the
+   * order's own price is applied, and a filled order closes.
+   */
+  #fillResting(o: OrderState, market: SymbolMarket, print: MakerBar, time: number): void {
+    const m = makerFill(
+      {
+        side: o.side,
+        price: o.price,
+        remaining: o.origQty - o.executedQty,
+        queueAhead: o.queueAhead,
+      },
+      print,
+      market.grid,
+    );
+    o.queueAhead = m.queueAhead;
+    if (m.qty === 0n) return;
+    const book = market.book(); // the book the order rested in (derived lazily, cached)
+    this.#fill(o, market, o.price, m.qty, {
+      isMaker: true,
+      bestBid: book?.bestBid ?? 0n,
+      bestAsk: book?.bestAsk ?? 0n,
+      queueAhead: o.queueAtPlacement,
+      slippageBp: 0,
+      time,
+    });
+    if (o.executedQty === o.origQty) this.#close(o, OrderStatus.FILLED);
   }
 
   /** Applies one fill to the order and the account; returns the fill record. */
