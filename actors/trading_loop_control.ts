@@ -76,14 +76,11 @@ export class TradingLoopControl {
 
   /** Asks for the kill switch; a second kill while killed changes nothing. */
   requestKill(reason: string): KillState {
-    const command = LoopCommand.parse({ kind: "kill", reason });
+    // the same schema the tape is read back with, so a taped kill always parses on --resume
+    LoopCommand.parse({ kind: "kill", reason });
     if (!this.#kill.active) {
-      this.#kill = {
-        active: true,
-        reason: command.kind === "kill" ? command.reason : reason,
-        since: this.#eventTs,
-      };
-      this.#queue.push(command);
+      this.#kill = { active: true, reason, since: this.#eventTs };
+      this.#queue.push({ kind: "kill", reason });
     }
     return this.kill;
   }

@@ -327,10 +327,12 @@ export class RunOps {
     for (const b of batch.bars) {
       if (b.length === 0) continue;
       this.#sentAt.set(`${b.symbol}:${batch.seq}`, now);
-      for (const [bit, rule] of QA_FLAG_RULES) {
-        let n = 0;
-        for (let k = 0; k < b.length; k++) if ((b.flags[k] & bit) !== 0) n++;
-        if (n > 0) this.metrics.recordDataQa(b.symbol, rule, n);
+      for (let k = 0; k < b.length; k++) {
+        const f = b.flags[k];
+        if (f === 0) continue; // almost every bar: no finding
+        for (const [bit, rule] of QA_FLAG_RULES) {
+          if ((f & bit) !== 0) this.metrics.recordDataQa(b.symbol, rule);
+        }
       }
     }
   }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { TradingLoopControl } from "../actors/trading_loop_control.ts";
+import { QaFlag } from "../data/qa_report.ts";
 import { UsageError } from "./_train_flags.ts";
 import { type RunContext, RunOps } from "./run_ops.ts";
 
@@ -87,8 +88,33 @@ Deno.test("RunOps turns loop hooks into metrics, steers the control and refuses 
       threshold: 0,
       detail: "kill=1",
     });
+    const flags = Uint8Array.from([0, QaFlag.gap | QaFlag.stale, 0, QaFlag.gap]);
+    const zeros = new Float64Array(4);
+    ops.observer.batch!({
+      seq: 0,
+      bars: [{
+        symbol: "BTCUSDT",
+        length: 4,
+        openTime: zeros,
+        open: zeros,
+        high: zeros,
+        low: zeros,
+        close: zeros,
+        volume: zeros,
+        flags,
+      }],
+    });
     const text = await (await fetch(`${url}/metrics`)).text();
     const s = (series: string) => sample(text, series);
+    assert.equal(s('shoal_data_qa_findings_total{symbol="BTCUSDT",reason="DATA",rule="gap"}'), 2);
+    assert.equal(
+      s('shoal_data_qa_findings_total{symbol="BTCUSDT",reason="STALE",rule="stale"}'),
+      1,
+    );
+    assert.equal(
+      s('shoal_data_qa_findings_total{symbol="BTCUSDT",reason="DATA",rule="volume_outlier"}'),
+      0,
+    );
     assert.equal(
       s('shoal_orders_total{symbol="BTCUSDT",side="buy",type="limit",status="submitted"}'),
       1,
