@@ -5,11 +5,10 @@
 // from `/ws`, a kill (cancel rows with KILL in guardrails.csv, no order while killed, `/status`)
 // and a resume.
 import assert from "node:assert/strict";
-import { decisionFromClientId } from "../data/journaled_gateway.ts";
 import { readCsv } from "./_backtest_support.ts";
 import { openHeadlessPage, pageErrors } from "./_headless_page.ts";
 import { ensureSystemTool, reportSkip } from "./_ops_system_tools.ts";
-import { activeConfig } from "./_paper_support.ts";
+import { activeConfig, decidedAt, spawnPaper } from "./_paper_support.ts";
 import { poll } from "./_poll.ts";
 import { dashboardQueries, promtoolCheck, startPrometheus } from "./_prometheus_server.ts";
 
@@ -31,46 +30,26 @@ Deno.test({
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "shoal-paper-ops-" });
     const out = `${dir}/run`;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "ops/paper.ts",
-        "--from",
-        "2025-05-23T00:00Z",
-        "--speed",
-        "60",
-        "--duration",
-        "40m",
-        "--kind",
-        "hmm",
-        "--config",
-        await activeConfig(),
-        "--store",
-        `${dir}/store`,
-        "--out",
-        out,
-        "--ops-port",
-        "0",
-      ],
-      cwd: new URL("..", import.meta.url),
-      env: { SHOAL_OPS_TOKEN: TOKEN },
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    let stderr = "";
-    const reading = (async () => {
-      for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) stderr += chunk;
-    })();
-    const stdout = child.stdout.text();
+    const paper = spawnPaper([
+      "--from",
+      "2025-05-23T00:00Z",
+      "--speed",
+      "60",
+      "--duration",
+      "40m",
+      "--kind",
+      "hmm",
+      "--config",
+      await activeConfig(),
+      "--store",
+      `${dir}/store`,
+      "--out",
+      out,
+    ], TOKEN);
     let prom: Awaited<ReturnType<typeof startPrometheus>> | null = null;
     let page: Awaited<ReturnType<typeof openHeadlessPage>> | null = null;
     try {
-      const url = await poll(
-        "the ops server line",
-        120_000,
-        () => Promise.resolve(/ops server on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1]),
-      );
+      const url = await paper.opsUrl();
       const auth = { authorization: `Bearer ${TOKEN}` };
       const post = (path: string, body: string, headers: Record<string, string> = auth) =>
         fetch(`${url}${path}`, { method: "POST", headers, body });
@@ -186,19 +165,16 @@ Deno.test({
       const resumed = await answer(await post("/resume", ""));
       assert.deepEqual(resumed, { status: 200, body: { kill: { active: false } } });
 
-      const done = await child.status;
-      await reading;
-      assert.equal(done.code, 0, stderr);
-      assert.equal((await stdout).trim(), out);
-      assert.ok(!stderr.includes(TOKEN), "the token is never printed");
+      const done = await paper.done();
+      assert.equal(done.status.code, 0, done.stderr);
+      assert.equal(done.stdout.trim(), out);
+      assert.ok(!done.stderr.includes(TOKEN), "the token is never printed");
       const orders = await readCsv(`${out}/orders.csv`);
       const o = (name: string) => orders.header.indexOf(name);
       const iso = new Date(resumeAsked).toISOString();
-      // a paper order row carries the venue's time; the decision behind it is in its client id
-      const decided = (r: string[]) =>
-        new Date(decisionFromClientId(r[o("client_order_id")]).ts).toISOString();
       const whileKilled = orders.rows.filter((r) =>
-        r[o("status")] === "NEW" && decided(r) > K && decided(r) < iso
+        r[o("status")] === "NEW" && decidedAt(r, orders.header) > K &&
+        decidedAt(r, orders.header) < iso
       );
       assert.deepEqual(whileKilled, [], `no order between the kill (${K}) and the resume (${iso})`);
       const summary = JSON.parse(await Deno.readTextFile(`${out}/summary.json`));
@@ -206,11 +182,7 @@ Deno.test({
     } finally {
       await page?.close();
       await prom?.close();
-      try {
-        child.kill("SIGKILL");
-      } catch { /* ended */ }
-      await child.status;
-      await reading.catch(() => {});
+      await paper.stop();
       await Deno.remove(dir, { recursive: true });
     }
   },

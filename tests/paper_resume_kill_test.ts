@@ -2,29 +2,17 @@
 // `--resume`: the tape replays the kill where it happened (its rows once, not twice) and the
 // resumed run stays killed (no order decided after the kill; later intents blocked with KILL).
 import assert from "node:assert/strict";
-import { decisionFromClientId } from "../data/journaled_gateway.ts";
 import { readCsv } from "./_backtest_support.ts";
-import { activeConfig } from "./_paper_support.ts";
+import { activeConfig, decidedAt, spawnPaper } from "./_paper_support.ts";
 import { poll } from "./_poll.ts";
 
-const ROOT = new URL("..", import.meta.url);
 const TOKEN = "resume-kill-test-token-0123456789";
-
-function paper(args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "ops/paper.ts", "--ops-port", "0", ...args],
-    cwd: ROOT,
-    env: { SHOAL_OPS_TOKEN: TOKEN },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
 
 Deno.test("a paper run killed over HTTP, then kill -9, resumes killed at the same place", async () => {
   const dir = await Deno.makeTempDir({ prefix: "shoal-resume-kill-" });
   const out = `${dir}/run`;
   const store = `${dir}/store`;
-  const first = paper([
+  const first = spawnPaper([
     "--from",
     "2025-05-23T00:00Z",
     "--speed",
@@ -39,18 +27,9 @@ Deno.test("a paper run killed over HTTP, then kill -9, resumes killed at the sam
     store,
     "--out",
     out,
-  ]);
-  let stderr = "";
-  const reading = (async () => {
-    for await (const chunk of first.stderr.pipeThrough(new TextDecoderStream())) stderr += chunk;
-  })();
-  const stdout = first.stdout.text();
+  ], TOKEN);
   try {
-    const url = await poll(
-      "the ops server line",
-      120_000,
-      () => Promise.resolve(/ops server on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1]),
-    );
+    const url = await first.opsUrl();
     // kill once the run has filled (the active policy fills in its first minutes)
     await poll("a fill", 60_000, async () => {
       const s = await (await fetch(`${url}/status`)).json();
@@ -67,18 +46,13 @@ Deno.test("a paper run killed over HTTP, then kill -9, resumes killed at the sam
       const csv = await (await fetch(`${url}/runs/current/guardrails.csv`)).text();
       return csv.includes(",cancel,KILL,") ? true : undefined;
     });
-    first.kill("SIGKILL");
-    assert.equal((await first.status).signal, "SIGKILL");
-    await reading;
-    await stdout;
+    first.child.kill("SIGKILL");
+    assert.equal((await first.done()).status.signal, "SIGKILL");
 
-    const second = paper(["--resume", out, "--store", store, "--speed", "max"]);
-    const [resumedOut, resumedErr] = await Promise.all([
-      second.stdout.text(),
-      second.stderr.text(),
-    ]);
-    assert.equal((await second.status).code, 0, resumedErr);
-    assert.equal(resumedOut.trim(), out);
+    const resumed = await spawnPaper(["--resume", out, "--store", store, "--speed", "max"], TOKEN)
+      .done();
+    assert.equal(resumed.status.code, 0, resumed.stderr);
+    assert.equal(resumed.stdout.trim(), out);
 
     const guards = await readCsv(`${out}/guardrails.csv`);
     const g = (name: string) => guards.header.indexOf(name);
@@ -91,8 +65,7 @@ Deno.test("a paper run killed over HTTP, then kill -9, resumes killed at the sam
     const orders = await readCsv(`${out}/orders.csv`);
     const o = (name: string) => orders.header.indexOf(name);
     const after = orders.rows.filter((r) =>
-      r[o("status")] === "NEW" &&
-      new Date(decisionFromClientId(r[o("client_order_id")]).ts).toISOString() > K
+      r[o("status")] === "NEW" && decidedAt(r, orders.header) > K
     );
     assert.deepEqual(after, [], `no order decided after the kill at ${K}`);
     const summary = JSON.parse(await Deno.readTextFile(`${out}/summary.json`));
@@ -101,11 +74,7 @@ Deno.test("a paper run killed over HTTP, then kill -9, resumes killed at the sam
     assert.ok(summary.counts.guardBlocks.KILL >= 1, "intents after the kill are blocked with KILL");
     assert.equal(summary.paper.reconcile.final.ok, true);
   } finally {
-    try {
-      first.kill("SIGKILL");
-    } catch { /* ended */ }
-    await first.status;
-    await reading.catch(() => {});
+    await first.stop();
     await Deno.remove(dir, { recursive: true });
   }
 });
